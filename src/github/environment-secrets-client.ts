@@ -1,0 +1,261 @@
+import { normalizeSecretName, parseRepository } from "../rules";
+import { baseUrlFromEnvironment, type Credentials, credentialsFromEnvironment, MissingCredentialsError } from "./credentials";
+import { type CallSubject, RepositoryNotFoundError } from "./errors";
+import type { Logger } from "./logger";
+import { silentLogger } from "./logger";
+import { createOctokit, DEFAULT_RETRY_POLICY, type GithubApi, type RetryPolicy } from "./octokit";
+import { translateError } from "./translate-error";
+
+/** One environment of one repository. */
+export interface EnvironmentRef {
+  /** `owner/name` */
+  readonly repository: string;
+  readonly environment: string;
+}
+
+/** One secret of one environment. */
+export interface SecretRef extends EnvironmentRef {
+  readonly secretName: string;
+}
+
+/** What GitHub tells about a secret: never its value. */
+export interface SecretMetadata {
+  readonly name: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface EnvironmentPublicKey {
+  readonly keyId: string;
+  /** Standard base64 of the X25519 public key. */
+  readonly key: string;
+}
+
+export interface PutResult {
+  /** True for 201 (the secret did not exist), false for 204. */
+  readonly created: boolean;
+  /** GitHub's clock when it answered (the `Date` header), ISO 8601 to the second. */
+  readonly answeredAt: string;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Aborts the request (and its retries and waits), e.g. when Terraform is interrupted. */
+  readonly signal?: AbortSignal;
+}
+
+export interface ClientOptions {
+  /** Default: GITHUB_TOKEN, then GH_TOKEN. */
+  readonly credentials?: Credentials;
+  /** Default: GITHUB_API_URL, then https://api.github.com. */
+  readonly baseUrl?: string;
+  /** Minimum gap between writes in ms. Default 1000, as GitHub asks. */
+  readonly writeDelayMs?: number;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly logger?: Logger;
+  readonly userAgent?: string;
+}
+
+const PAGE_SIZE = 100;
+
+function subjectOf(ref: EnvironmentRef, secretName?: string): CallSubject {
+  return { repository: ref.repository, environment: ref.environment, secretName };
+}
+
+function environmentKey(ref: EnvironmentRef): string {
+  return JSON.stringify([ref.repository.toLowerCase(), ref.environment]);
+}
+
+/** `Date` headers are RFC 7231 dates; state records ISO 8601 like GitHub's own timestamps. */
+function isoFromDateHeader(header: unknown): string {
+  const parsed = typeof header === "string" ? Date.parse(header) : NaN;
+  return new Date(Number.isNaN(parsed) ? Date.now() : parsed).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/**
+ * GitHub Actions environment secrets over the REST API.
+ *
+ * Costs are the point of the caches: one key fetch per environment and one listing per
+ * environment (per 100 secrets) for the life of the process, shared by concurrent callers.
+ * A write or delete drops that environment's listing, so a later read sees it.
+ */
+export class EnvironmentSecretsClient {
+  private api?: Promise<GithubApi>;
+  private readonly keys = new Map<string, Promise<EnvironmentPublicKey>>();
+  private readonly listings = new Map<string, Promise<Map<string, SecretMetadata> | undefined>>();
+  private readonly logger: Logger;
+
+  constructor(private readonly options: ClientOptions = {}) {
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  /** Fails fast, without a network call, when no credential is available. */
+  assertCredentials(): Credentials {
+    const credentials = this.options.credentials ?? credentialsFromEnvironment();
+    if (!credentials) throw new MissingCredentialsError();
+    return credentials;
+  }
+
+  private octokit(): Promise<GithubApi> {
+    this.api ??= createOctokit({
+      credentials: this.assertCredentials(),
+      baseUrl: (this.options.baseUrl ?? baseUrlFromEnvironment()).replace(/\/+$/, ""),
+      writeDelayMs: this.options.writeDelayMs ?? 1000,
+      retry: { ...DEFAULT_RETRY_POLICY, ...this.options.retry },
+      logger: this.logger,
+      userAgent: this.options.userAgent ?? "cdktf-github-secrets",
+    }).catch((error: unknown) => {
+      this.api = undefined;
+      throw error;
+    });
+    return this.api;
+  }
+
+  /** Shares one in-flight promise per key; a failure is not cached. */
+  private static cached<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+    let pending = cache.get(key);
+    if (!pending) {
+      pending = load();
+      cache.set(key, pending);
+      pending.catch(() => cache.delete(key));
+    }
+    return pending;
+  }
+
+  /** A 404 on an environment path: tell a missing repository from a missing environment. */
+  private async explain404(error: unknown, subject: CallSubject): Promise<Error> {
+    const api = await this.octokit();
+    const { owner, name } = parseRepository(subject.repository);
+    try {
+      await api.rest.repos.get({ owner, repo: name });
+    } catch (repoError) {
+      if ((repoError as { status?: number }).status === 404) return translateError(repoError, subject, "repository");
+    }
+    return translateError(error, subject, "environment");
+  }
+
+  private async call<T>(subject: CallSubject, run: (api: GithubApi) => Promise<T>): Promise<T> {
+    const api = await this.octokit();
+    try {
+      return await run(api);
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) throw await this.explain404(error, subject);
+      throw translateError(error, subject);
+    }
+  }
+
+  /** The environment's public key, fetched once per process unless `refresh` is set. */
+  getPublicKey(ref: EnvironmentRef, options: { refresh?: boolean } & CallOptions = {}): Promise<EnvironmentPublicKey> {
+    const key = environmentKey(ref);
+    if (options.refresh) this.keys.delete(key);
+    return EnvironmentSecretsClient.cached(this.keys, key, () =>
+      this.call(subjectOf(ref), async (api) => {
+        const { owner, name } = parseRepository(ref.repository);
+        const { data } = await api.rest.actions.getEnvironmentPublicKey({
+          owner,
+          repo: name,
+          environment_name: ref.environment,
+          request: { signal: options.signal },
+        });
+        this.logger.debug("fetched environment public key", { repository: ref.repository, environment: ref.environment, key_id: data.key_id });
+        return { keyId: data.key_id, key: data.key };
+      }),
+    );
+  }
+
+  /**
+   * Every secret of the environment by upper-case name, listed once per process.
+   * Undefined when the environment does not exist (its secrets are gone with it);
+   * a missing or invisible repository is an error.
+   */
+  listSecrets(ref: EnvironmentRef, options: CallOptions = {}): Promise<Map<string, SecretMetadata> | undefined> {
+    return EnvironmentSecretsClient.cached(this.listings, environmentKey(ref), async () => {
+      try {
+        return await this.call(subjectOf(ref), async (api) => {
+          const { owner, name } = parseRepository(ref.repository);
+          const secrets = await api.paginate(api.rest.actions.listEnvironmentSecrets, {
+            owner,
+            repo: name,
+            environment_name: ref.environment,
+            per_page: PAGE_SIZE,
+            request: { signal: options.signal },
+          });
+          this.logger.debug("listed environment secrets", { repository: ref.repository, environment: ref.environment, count: secrets.length });
+          return new Map(
+            secrets.map((s) => [normalizeSecretName(s.name), { name: s.name, createdAt: s.created_at, updatedAt: s.updated_at }]),
+          );
+        });
+      } catch (error) {
+        if (error instanceof RepositoryNotFoundError) throw error;
+        if ((error as { status?: number }).status === 404) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  /** One secret's metadata by a direct GET (import uses it); undefined when absent. */
+  async getSecret(ref: SecretRef, options: CallOptions = {}): Promise<SecretMetadata | undefined> {
+    const secretName = normalizeSecretName(ref.secretName);
+    try {
+      return await this.call(subjectOf(ref, secretName), async (api) => {
+        const { owner, name } = parseRepository(ref.repository);
+        const { data } = await api.rest.actions.getEnvironmentSecret({
+          owner,
+          repo: name,
+          environment_name: ref.environment,
+          secret_name: secretName,
+          request: { signal: options.signal },
+        });
+        return { name: data.name, createdAt: data.created_at, updatedAt: data.updated_at };
+      });
+    } catch (error) {
+      if (error instanceof RepositoryNotFoundError) throw error;
+      if ((error as { status?: number }).status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** Creates or replaces a secret with an already sealed value (GitHub's PUT is an upsert). */
+  async putSecret(
+    ref: SecretRef,
+    sealed: { encryptedValue: string; keyId: string },
+    options: CallOptions = {},
+  ): Promise<PutResult> {
+    const secretName = normalizeSecretName(ref.secretName);
+    this.listings.delete(environmentKey(ref));
+    return this.call(subjectOf(ref, secretName), async (api) => {
+      const { owner, name } = parseRepository(ref.repository);
+      const response = await api.rest.actions.createOrUpdateEnvironmentSecret({
+        owner,
+        repo: name,
+        environment_name: ref.environment,
+        secret_name: secretName,
+        encrypted_value: sealed.encryptedValue,
+        key_id: sealed.keyId,
+        request: { signal: options.signal },
+      });
+      return { created: response.status === 201, answeredAt: isoFromDateHeader(response.headers.date) };
+    });
+  }
+
+  /** Deletes a secret; false when it was already gone (404), which callers treat as success. */
+  async deleteSecret(ref: SecretRef, options: CallOptions = {}): Promise<boolean> {
+    const secretName = normalizeSecretName(ref.secretName);
+    this.listings.delete(environmentKey(ref));
+    const api = await this.octokit();
+    const { owner, name } = parseRepository(ref.repository);
+    try {
+      await api.rest.actions.deleteEnvironmentSecret({
+        owner,
+        repo: name,
+        environment_name: ref.environment,
+        secret_name: secretName,
+        request: { signal: options.signal },
+      });
+      return true;
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return false;
+      throw translateError(error, subjectOf(ref, secretName));
+    }
+  }
+}

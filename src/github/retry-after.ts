@@ -1,0 +1,58 @@
+import type { Octokit } from "@octokit/core";
+import type { Logger } from "./logger";
+import type { RetryPolicy } from "./octokit";
+
+interface Failure {
+  status?: number;
+  message?: string;
+  response?: { headers?: Record<string, string | number | undefined> };
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined | null): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * Waits out a 429 that carries `retry-after` but neither GitHub's "secondary rate limit" wording
+ * nor `x-ratelimit-remaining: 0`. The throttling plugin retries only those two shapes and the
+ * retry plugin ignores `retry-after`, so without this such a 429 would fail at once.
+ * Hand-written because no Octokit plugin covers it; bounded by the same policy as the others.
+ */
+export function waitOutPlain429(policy: RetryPolicy, logger: Logger) {
+  return (octokit: Octokit): void => {
+    octokit.hook.wrap("request", async (request, options) => {
+      for (let waits = 0; ; waits++) {
+        try {
+          return await request(options);
+        } catch (error) {
+          const failure = error as Failure;
+          const headers = failure.response?.headers ?? {};
+          const retryAfter = Number(headers["retry-after"]);
+          const handledElsewhere = /secondary rate/i.test(failure.message ?? "") || String(headers["x-ratelimit-remaining"]) === "0";
+          if (
+            failure.status !== 429 ||
+            handledElsewhere ||
+            !Number.isFinite(retryAfter) ||
+            waits >= policy.maxRateLimitWaits ||
+            retryAfter > policy.maxRateLimitWaitSeconds
+          ) {
+            throw error;
+          }
+          logger.warn(`GitHub answered 429: waiting ${retryAfter}s before retrying`, { route: `${options.method} ${options.url}` });
+          await sleep(Math.max(0, retryAfter) * policy.rateLimitUnitMs, (options.request as { signal?: AbortSignal } | undefined)?.signal);
+        }
+      }
+    });
+  };
+}

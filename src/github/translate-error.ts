@@ -1,0 +1,96 @@
+import {
+  BadCredentialsError,
+  type CallSubject,
+  EnvironmentNotFoundError,
+  GithubSecretsError,
+  GithubUnavailableError,
+  MissingPermissionError,
+  RepositoryNotFoundError,
+  ValidationFailedError,
+} from "./errors";
+
+/** The parts of Octokit's RequestError we read. Its `request` (headers, body) is never kept. */
+interface OctokitFailure {
+  status?: number;
+  message?: string;
+  response?: { headers?: Record<string, string | number | undefined>; data?: unknown };
+}
+
+const DEFAULT_GRANT =
+  'fine-grained token or GitHub App: "Secrets: read and write" and "Environments: read" on the repository; ' +
+  'classic token: the "repo" scope';
+
+function githubMessage(failure: OctokitFailure): string | undefined {
+  const data = failure.response?.data;
+  if (data && typeof data === "object" && typeof (data as { message?: unknown }).message === "string") {
+    return (data as { message: string }).message;
+  }
+  return undefined;
+}
+
+function grantFrom(headers: Record<string, string | number | undefined> | undefined): string {
+  const fineGrained = headers?.["x-accepted-github-permissions"];
+  if (fineGrained) return `the permissions "${fineGrained}"`;
+  const scopes = headers?.["x-accepted-oauth-scopes"];
+  if (scopes) return `the scopes "${scopes}"`;
+  return DEFAULT_GRANT;
+}
+
+/**
+ * Turns an Octokit failure into one of our typed errors. `whose404` tells what a 404 means for
+ * this call; the caller decides, because only it knows whether the repository exists.
+ * Nothing of the request (headers hold the token, the body the ciphertext) is carried over.
+ */
+export function translateError(
+  error: unknown,
+  subject: CallSubject,
+  whose404: "repository" | "environment" = "environment",
+): GithubSecretsError {
+  if (error instanceof GithubSecretsError) return error;
+  const failure = (error ?? {}) as OctokitFailure;
+  const status = typeof failure.status === "number" ? failure.status : 0;
+  const said = githubMessage(failure);
+  switch (status) {
+    case 401:
+      return new BadCredentialsError(
+        subject,
+        401,
+        "GitHub rejected the credential (bad, expired or revoked token): set GITHUB_TOKEN or the provider's token to a valid one",
+        said,
+      );
+    case 403:
+      if (said && /rate limit/i.test(said)) {
+        return new GithubUnavailableError(subject, 403, "GitHub's rate limit did not clear within the allowed waits", said);
+      }
+      return new MissingPermissionError(subject, grantFrom(failure.response?.headers), said);
+    case 404:
+      return whose404 === "repository"
+        ? new RepositoryNotFoundError(
+            subject,
+            404,
+            "the repository does not exist or the credential cannot see it: check the name and that the token has access to it",
+            said,
+          )
+        : new EnvironmentNotFoundError(
+            subject,
+            404,
+            "the environment does not exist: create it in the repository settings (Settings > Environments) or fix its name",
+            said,
+          );
+    case 422:
+      return new ValidationFailedError(subject, 422, "GitHub rejected the request", said);
+    case 429:
+      return new GithubUnavailableError(subject, 429, "GitHub's rate limit did not clear within the allowed waits", said);
+    default: {
+      // Octokit reports a connection failure as status 500 with the transport's message.
+      const reason = status >= 500 ? `GitHub answered ${status} after all retries` : `GitHub call failed (status ${status || "none"})`;
+      return new GithubUnavailableError(subject, status, reason, said ?? sanitizeTransportMessage(failure.message));
+    }
+  }
+}
+
+/** Transport messages come from fetch/undici; keep them short and free of URLs' query strings. */
+function sanitizeTransportMessage(message: string | undefined): string | undefined {
+  if (!message) return undefined;
+  return message.split("\n")[0]!.replace(/\?[^\s"]*/g, "").slice(0, 200);
+}

@@ -1,0 +1,140 @@
+import { sealSecret } from "../crypto";
+import {
+  type CallOptions,
+  type EnvironmentSecretsClient,
+  GithubSecretsError,
+  type SecretRef,
+  ValidationFailedError,
+} from "../github";
+import { checkEnvironmentName, checkRepository, checkSecretName, checkValueSize, normalizeSecretName } from "../rules";
+import type { SecretSource } from "./secret-source";
+
+/** Outcome of a write. */
+export interface WriteResult {
+  readonly created: boolean;
+  /**
+   * What to record as the secret's last update: GitHub's clock when it acknowledged the PUT.
+   * GitHub answers a PUT with no body, so this avoids one GET per write; a later listing
+   * showing a newer `updated_at` means someone else changed the secret.
+   */
+  readonly updatedAt: string;
+}
+
+/** Outcome of a read. */
+export type ReadResult =
+  | { readonly status: "gone" }
+  | { readonly status: "unchanged" | "changed"; readonly createdAt: string; readonly updatedAt: string };
+
+/** Input problems found before any call; the message names the secret and says how to fix it. */
+export class InvalidSecretError extends Error {
+  constructor(
+    readonly address: SecretRef,
+    readonly problems: string[],
+  ) {
+    super(`${address.repository} / ${address.environment} / ${address.secretName}: ${problems.join("; ")}`);
+    this.name = "InvalidSecretError";
+  }
+}
+
+function isNewer(remote: string, recorded: string | undefined): boolean {
+  if (!recorded) return false;
+  const [a, b] = [Date.parse(remote), Date.parse(recorded)];
+  return !Number.isNaN(a) && !Number.isNaN(b) && a > b;
+}
+
+/**
+ * The environment-secret lifecycle of DESIGN.md, free of Terraform and cdktf: create and update are
+ * one idempotent upsert, read answers from the per-environment listing, delete treats "already gone"
+ * as success.
+ */
+export class EnvironmentSecretLifecycle {
+  constructor(private readonly client: EnvironmentSecretsClient) {}
+
+  /** Checks the address against GitHub's rules; throws InvalidSecretError listing every problem. */
+  static validateAddress(address: SecretRef): SecretRef {
+    const problems = [
+      ...checkRepository(address.repository),
+      ...checkEnvironmentName(address.environment),
+      ...checkSecretName(address.secretName),
+    ];
+    if (problems.length > 0) throw new InvalidSecretError(address, problems);
+    return { ...address, secretName: normalizeSecretName(address.secretName) };
+  }
+
+  /** Create = upsert: a secret that already exists is overwritten. */
+  create(address: SecretRef, source: SecretSource, options: CallOptions = {}): Promise<WriteResult> {
+    return this.write(address, source, options);
+  }
+
+  /** Update in place: one PUT, never delete-then-create. */
+  update(address: SecretRef, source: SecretSource, options: CallOptions = {}): Promise<WriteResult> {
+    return this.write(address, source, options);
+  }
+
+  private async write(address: SecretRef, source: SecretSource, options: CallOptions): Promise<WriteResult> {
+    const target = EnvironmentSecretLifecycle.validateAddress(address);
+    if (source.kind === "sealed") {
+      const result = await this.client.putSecret(target, source, options);
+      return { created: result.created, updatedAt: result.answeredAt };
+    }
+    const sizeProblems = checkValueSize(source.value);
+    if (sizeProblems.length > 0) throw new InvalidSecretError(target, sizeProblems);
+
+    const key = await this.client.getPublicKey(target, options);
+    try {
+      return await this.sealAndPut(target, source.value, key, options);
+    } catch (error) {
+      // GitHub rejects a value sealed for a key it has since rotated: fetch the key again, once.
+      if (!(error instanceof ValidationFailedError)) throw error;
+      const fresh = await this.client.getPublicKey(target, { ...options, refresh: true });
+      if (fresh.keyId === key.keyId) throw error;
+      return this.sealAndPut(target, source.value, fresh, options);
+    }
+  }
+
+  private async sealAndPut(
+    target: SecretRef,
+    value: string,
+    key: { keyId: string; key: string },
+    options: CallOptions,
+  ): Promise<WriteResult> {
+    let encryptedValue: string;
+    try {
+      encryptedValue = await sealSecret(value, key.key);
+    } catch (error) {
+      throw new GithubSecretsError(target, 0, (error as Error).message);
+    }
+    const result = await this.client.putSecret(target, { encryptedValue, keyId: key.keyId }, options);
+    return { created: result.created, updatedAt: result.answeredAt };
+  }
+
+  /**
+   * Where the secret stands compared with what was recorded at the last write. Answers from the
+   * environment's listing (one call per environment per process), not a GET per secret.
+   */
+  async read(address: SecretRef, recordedUpdatedAt?: string, options: CallOptions = {}): Promise<ReadResult> {
+    const target = EnvironmentSecretLifecycle.validateAddress(address);
+    const listing = await this.client.listSecrets(target, options);
+    const found = listing?.get(target.secretName);
+    if (!found) return { status: "gone" };
+    return {
+      status: isNewer(found.updatedAt, recordedUpdatedAt) ? "changed" : "unchanged",
+      createdAt: found.createdAt,
+      updatedAt: found.updatedAt,
+    };
+  }
+
+  /** Deletes the secret; "already gone" is success. */
+  async delete(address: SecretRef, options: CallOptions = {}): Promise<{ readonly alreadyGone: boolean }> {
+    const target = EnvironmentSecretLifecycle.validateAddress(address);
+    const deleted = await this.client.deleteSecret(target, options);
+    return { alreadyGone: !deleted };
+  }
+
+  /** Looks up an existing secret for import; undefined when there is none to adopt. */
+  async lookup(address: SecretRef, options: CallOptions = {}): Promise<{ createdAt: string; updatedAt: string } | undefined> {
+    const target = EnvironmentSecretLifecycle.validateAddress(address);
+    const found = await this.client.getSecret(target, options);
+    return found && { createdAt: found.createdAt, updatedAt: found.updatedAt };
+  }
+}

@@ -1,0 +1,28 @@
+/** GitHub rejects secret values above 48 KB, measured on the UTF-8 bytes of the plaintext. */
+export const MAX_SECRET_VALUE_BYTES = 48 * 1024;
+
+/** GitHub allows at most 100 secrets in one environment. */
+export const MAX_SECRETS_PER_ENVIRONMENT = 100;
+
+/** Problems with a value's size; empty when it fits. Never quotes the value. */
+export function checkValueSize(value: string | Uint8Array): string[] {
+  const bytes = typeof value === "string" ? Buffer.byteLength(value, "utf8") : value.byteLength;
+  if (bytes > MAX_SECRET_VALUE_BYTES) {
+    return [
+      `secret value is ${bytes} bytes: GitHub allows at most ${MAX_SECRET_VALUE_BYTES} bytes (48 KB); ` +
+        `store a larger file elsewhere and keep only a key to it in the secret`,
+    ];
+  }
+  return [];
+}
+
+/** Problems with the number of secrets declared for one environment; empty when it fits. */
+export function checkSecretCount(count: number, environment: string, repository: string): string[] {
+  if (count > MAX_SECRETS_PER_ENVIRONMENT) {
+    return [
+      `${count} secrets are declared for environment "${environment}" of ${repository}: GitHub allows at most ` +
+        `${MAX_SECRETS_PER_ENVIRONMENT} per environment; move some to another environment or to repository secrets`,
+    ];
+  }
+  return [];
+}

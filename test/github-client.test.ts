@@ -1,0 +1,212 @@
+import {
+  BadCredentialsError,
+  EnvironmentNotFoundError,
+  EnvironmentSecretsClient,
+  GithubSecretsError,
+  GithubUnavailableError,
+  MissingCredentialsError,
+  MissingPermissionError,
+  RepositoryNotFoundError,
+  ValidationFailedError,
+} from "../src/github";
+import { EnvironmentSecretLifecycle } from "../src/lifecycle";
+import { startFixture } from "./helpers/lifecycle-fixture";
+
+const PUT_ROUTE = "/repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}";
+const PUT = `PUT ${PUT_ROUTE}`;
+const at = (environment = "production", secretName = "DB_PASSWORD") => ({ repository: "acme/api", environment, secretName });
+const value = { kind: "plaintext" as const, value: "v" };
+
+let fixture: Awaited<ReturnType<typeof startFixture>>;
+beforeEach(async () => {
+  fixture = await startFixture();
+});
+afterEach(() => fixture.emulator.stop());
+
+describe("waits and retries", () => {
+  test("a 403 secondary rate limit is waited out for its retry-after", async () => {
+    const { emulator, lifecycle, logger } = fixture;
+    emulator.injectFault({ kind: "secondaryRateLimit", retryAfter: 1, match: { method: "PUT" } });
+    const started = Date.now();
+    await lifecycle.create(at(), value);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(emulator.requestCounts()[PUT]).toBe(2);
+    expect(emulator.getSecretValue("acme/api", "production", "DB_PASSWORD")).toBe("v");
+    expect(logger.lines.join("\n")).toMatch(/secondary rate limit: waiting 1s/);
+  });
+
+  test("a 429 is waited out for its retry-after", async () => {
+    const { emulator, lifecycle } = fixture;
+    emulator.injectFault({ kind: "rateLimit429", retryAfter: 1, match: { method: "PUT" } });
+    const started = Date.now();
+    await lifecycle.create(at(), value);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(emulator.requestCounts()[PUT]).toBe(2);
+  });
+
+  test("a primary rate limit is waited out until x-ratelimit-reset", async () => {
+    const { emulator, lifecycle } = fixture;
+    emulator.injectFault({ kind: "primaryRateLimit", resetAfter: 1, match: { method: "PUT" } });
+    await lifecycle.create(at(), value);
+    expect(emulator.requestCounts()[PUT]).toBe(2);
+  });
+
+  test("waits are bounded: a rate limit that does not clear fails with a typed error", async () => {
+    const { emulator } = fixture;
+    const client = new EnvironmentSecretsClient({
+      credentials: { kind: "token", token: emulator.token },
+      baseUrl: emulator.url,
+      writeDelayMs: 0,
+      retry: { maxRateLimitWaits: 1, rateLimitUnitMs: 10 },
+    });
+    emulator.injectFault({ kind: "secondaryRateLimit", retryAfter: 1, count: 5, match: { method: "PUT" } });
+    await expect(new EnvironmentSecretLifecycle(client).create(at(), value)).rejects.toThrow(GithubUnavailableError);
+    expect(emulator.requestCounts()[PUT]).toBe(2);
+  });
+
+  test.each([500, 502, 503])("%d is retried with back-off", async (status) => {
+    const { emulator, lifecycle } = fixture;
+    emulator.injectFault({ kind: "status", status, count: 2, match: { method: "PUT" } });
+    await lifecycle.create(at(), value);
+    expect(emulator.requestCounts()[PUT]).toBe(3);
+  });
+
+  test("a dropped connection is retried", async () => {
+    const { emulator, lifecycle } = fixture;
+    emulator.injectFault({ kind: "drop", match: { method: "PUT" } });
+    await lifecycle.create(at(), value);
+    expect(emulator.getSecretValue("acme/api", "production", "DB_PASSWORD")).toBe("v");
+  });
+
+  test("retries are bounded", async () => {
+    const { emulator, lifecycle } = fixture;
+    emulator.injectFault({ kind: "status", status: 503, count: 10, match: { method: "PUT" } });
+    const error = await lifecycle.create(at(), value).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GithubUnavailableError);
+    expect((error as Error).message).toMatch(/503 after all retries \(repository acme\/api, environment "production", secret DB_PASSWORD\)/);
+    expect(emulator.requestCounts()[PUT]).toBe(4);
+  });
+
+  test("writes are paced by writeDelayMs", async () => {
+    const { emulator } = fixture;
+    const paced = new EnvironmentSecretLifecycle(
+      new EnvironmentSecretsClient({ credentials: { kind: "token", token: emulator.token }, baseUrl: emulator.url, writeDelayMs: 300 }),
+    );
+    const started = Date.now();
+    await Promise.all([1, 2, 3].map((i) => paced.create(at("production", `S${i}`), value)));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(550);
+  });
+});
+
+describe("typed errors name repository, environment and secret", () => {
+  test("401 bad credentials", async () => {
+    const { emulator } = fixture;
+    const client = new EnvironmentSecretsClient({ credentials: { kind: "token", token: "wrong" }, baseUrl: emulator.url });
+    const error = await new EnvironmentSecretLifecycle(client).create(at(), value).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadCredentialsError);
+    expect((error as GithubSecretsError).status).toBe(401);
+    expect((error as Error).message).toMatch(/repository acme\/api, environment "production"/);
+  });
+
+  test("403 missing permission says what to grant", async () => {
+    const { emulator } = fixture;
+    emulator.addToken("read-only-token", { access: "read" });
+    const client = new EnvironmentSecretsClient({ credentials: { kind: "token", token: "read-only-token" }, baseUrl: emulator.url, writeDelayMs: 0 });
+    const error = await new EnvironmentSecretLifecycle(client).create(at(), value).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MissingPermissionError);
+    expect((error as MissingPermissionError).grant).toMatch(/secrets=write/);
+    expect((error as Error).message).toMatch(/grant the permissions "secrets=write"/);
+    expect((error as Error).message).toMatch(/secret DB_PASSWORD/);
+  });
+
+  test("404 for a missing environment and for a missing repository", async () => {
+    const { lifecycle } = fixture;
+    await expect(lifecycle.create(at("nope"), value)).rejects.toThrow(EnvironmentNotFoundError);
+    await expect(lifecycle.create({ ...at(), repository: "acme/missing" }, value)).rejects.toThrow(RepositoryNotFoundError);
+    await expect(lifecycle.read({ ...at(), repository: "acme/missing" })).rejects.toThrow(/does not exist or the credential cannot see it/);
+  });
+
+  test("a removed environment reads as gone", async () => {
+    const { emulator, lifecycle } = fixture;
+    await lifecycle.create(at(), value);
+    emulator.removeEnvironment("acme/api", "production");
+    const fresh = new EnvironmentSecretLifecycle(
+      new EnvironmentSecretsClient({ credentials: { kind: "token", token: emulator.token }, baseUrl: emulator.url }),
+    );
+    expect(await fresh.read(at())).toEqual({ status: "gone" });
+  });
+
+  test("422 validation failure", async () => {
+    const { emulator, lifecycle } = fixture;
+    const key = emulator.getPublicKey("acme/api", "production");
+    const error = await lifecycle
+      .create(at(), { kind: "sealed", encryptedValue: Buffer.from("not a sealed box").toString("base64"), keyId: key.keyId })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationFailedError);
+    expect((error as Error).message).toMatch(/GitHub rejected the request \(repository acme\/api, environment "production", secret DB_PASSWORD\)/);
+  });
+
+  test("no credentials at all", () => {
+    const client = new EnvironmentSecretsClient({ baseUrl: "http://127.0.0.1:9" });
+    const saved = { a: process.env.GITHUB_TOKEN, b: process.env.GH_TOKEN };
+    delete process.env.GITHUB_TOKEN;
+    delete process.env.GH_TOKEN;
+    try {
+      expect(() => client.assertCredentials()).toThrow(MissingCredentialsError);
+      expect(() => client.assertCredentials()).toThrow(/set GITHUB_TOKEN \(or GH_TOKEN\)/);
+    } finally {
+      if (saved.a !== undefined) process.env.GITHUB_TOKEN = saved.a;
+      if (saved.b !== undefined) process.env.GH_TOKEN = saved.b;
+    }
+  });
+});
+
+test("no error path leaks the plaintext or the token", async () => {
+  const PLAINTEXT = "PLAINTEXT-canary-7f3a9c";
+  const TOKEN = "ghp_TOKENcanary0123456789abcdef";
+  const { emulator, logger } = fixture;
+  emulator.addToken(TOKEN, {});
+  emulator.addToken("ghp_READONLYcanary", { access: "read" });
+  const make = (token: string, retry = {}) =>
+    new EnvironmentSecretLifecycle(
+      new EnvironmentSecretsClient({ credentials: { kind: "token", token }, baseUrl: emulator.url, writeDelayMs: 0, logger, retry: { retryBaseMs: 5, rateLimitUnitMs: 5, maxRateLimitWaits: 1, ...retry } }),
+    );
+  const good = make(TOKEN);
+  const secret = { kind: "plaintext" as const, value: PLAINTEXT };
+  const failures: unknown[] = [];
+  const attempt = (p: Promise<unknown>) => p.then(() => failures.push(new Error("expected a failure")), (e: unknown) => failures.push(e));
+
+  await attempt(make("ghp_WRONGcanary").create(at(), secret)); // 401
+  await attempt(make("ghp_READONLYcanary").create(at(), secret)); // 403
+  await attempt(good.create(at("missing-env"), secret)); // 404 environment
+  await attempt(good.create({ ...at(), repository: "acme/missing" }, secret)); // 404 repository
+  await attempt(good.create(at("production", "1BAD"), secret)); // local validation
+  await attempt(good.create(at(), { kind: "plaintext", value: PLAINTEXT.repeat(3000) })); // too large
+  emulator.injectFault({ kind: "status", status: 503, count: 10 });
+  await attempt(good.create(at(), secret)); // 5xx exhausted
+  emulator.clearFaults();
+  emulator.injectFault({ kind: "drop", count: 10 });
+  await attempt(good.create(at(), secret)); // dropped connections exhausted
+  emulator.clearFaults();
+  emulator.injectFault({ kind: "secondaryRateLimit", retryAfter: 1, count: 10 });
+  await attempt(good.create(at(), secret)); // rate limit exhausted
+  emulator.clearFaults();
+  emulator.injectFault({ kind: "rateLimit429", retryAfter: 1, count: 10 });
+  await attempt(good.delete(at())); // 429 exhausted
+  emulator.clearFaults();
+  const key = emulator.getPublicKey("acme/api", "production");
+  await attempt(good.create(at(), { kind: "sealed", encryptedValue: Buffer.from(PLAINTEXT).toString("base64"), keyId: key.keyId })); // 422
+
+  expect(failures).toHaveLength(11);
+  for (const failure of failures) {
+    expect(failure).toBeInstanceOf(Error);
+    const dump = [String(failure), (failure as Error).stack, JSON.stringify(failure), JSON.stringify(Object.entries(failure as object))].join("\n");
+    expect(dump).not.toContain(PLAINTEXT);
+    expect(dump).not.toContain(TOKEN);
+    expect(dump).not.toContain("canary");
+    expect(dump).not.toContain(Buffer.from(PLAINTEXT).toString("base64"));
+  }
+  const log = logger.lines.join("\n");
+  expect(log).not.toContain(PLAINTEXT);
+  expect(log).not.toContain("canary");
+});
