@@ -22,4 +22,5 @@ module.exports = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join("|")})/)`],
   moduleFileExtensions: ["ts", "js", "mjs", "cjs", "json"],
   testTimeout: 30000,
+  reporters: ["default", "<rootDir>/scripts/jest-summary-reporter.js"],
 };

@@ -1,3 +1,5 @@
+import { sealSecret } from "../src/crypto";
+import { EnvironmentSecretsClient } from "../src/github";
 import { EnvironmentSecretLifecycle, InvalidSecretError } from "../src/lifecycle";
 import type { GithubEmulator } from "../src/testing";
 import { ENVIRONMENTS, startFixture } from "./helpers/lifecycle-fixture";
@@ -102,7 +104,6 @@ test("a key rotated between two puts is fetched again once and the put retried",
 
 test("an already sealed value is sent as is", async () => {
   const key = emulator.getPublicKey("acme/api", "production");
-  const { sealSecret } = await import("../src/crypto");
   const encryptedValue = await sealSecret("pre-sealed", key.key);
   await lifecycle.create(at("production"), { kind: "sealed", encryptedValue, keyId: key.keyId });
   expect(emulator.getSecretValue("acme/api", "production", "DB_PASSWORD")).toBe("pre-sealed");
@@ -127,7 +128,6 @@ test("invalid input is refused before any call, naming the secret and the fix", 
 });
 
 async function startFixtureFor(existing: GithubEmulator) {
-  const { EnvironmentSecretsClient } = await import("../src/github");
   const client = new EnvironmentSecretsClient({
     credentials: { kind: "token", token: existing.token },
     baseUrl: existing.url,

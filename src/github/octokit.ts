@@ -1,4 +1,4 @@
-import type { Octokit } from "@octokit/rest";
+import type { Octokit } from "@octokit/rest" with { "resolution-mode": "import" };
 import type { Credentials } from "./credentials";
 import type { Logger } from "./logger";
 import { waitOutPlain429 } from "./retry-after";
@@ -50,9 +50,9 @@ export async function createOctokit(settings: OctokitSettings): Promise<GithubAp
     import("@octokit/rest"),
     import("@octokit/plugin-throttling"),
     import("@octokit/plugin-retry"),
-    import("bottleneck/light"),
+    import("bottleneck/light.js"),
   ]);
-  const Bottleneck = ((bottleneck as { default?: unknown }).default ?? bottleneck) as typeof import("bottleneck");
+  const Bottleneck = bottleneck.default;
   const { logger, retry: policy } = settings;
 
   const onLimit = (kind: string) => (retryAfter: number, options: { method: string; url: string }, _: unknown, retryCount: number) => {

@@ -1,4 +1,4 @@
-import type { Octokit } from "@octokit/core";
+import type { Octokit } from "@octokit/core" with { "resolution-mode": "import" };
 import type { Logger } from "./logger";
 import type { RetryPolicy } from "./octokit";
 

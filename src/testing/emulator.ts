@@ -1,0 +1,391 @@
+import { randomBytes } from "node:crypto";
+import { IncomingMessage, Server, ServerResponse, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { TokenConfig, TokenGrant, TokenRegistry, canSeeRepository, canWrite } from "./auth";
+import { Fault, FaultQueue } from "./faults";
+import { RuleViolation } from "./github-rules";
+import { ROUTES, RouteDef } from "./handlers";
+import { HttpError, Reply, errorReply, notFound, readJson, send } from "./http-io";
+import { publicKeyBase64, sodiumReady } from "./keys";
+import { matchTemplate, pathSegments } from "./routes";
+import { EnvironmentRecord, RepositoryRecord, Store } from "./store";
+import { Clock, epochSeconds, isoSeconds } from "./time";
+
+/** Options for {@link GithubEmulator.start}. */
+export interface EmulatorOptions {
+  /** TCP port on 127.0.0.1; 0 or absent picks a free one. */
+  port?: number;
+  /**
+   * Accepted tokens: a list (each with full access) or a map of token to {@link TokenGrant}.
+   * Absent: one random full-access token is generated, available as `emulator.token`.
+   */
+  tokens?: TokenConfig;
+  /** Repositories to create up front, "owner/name" mapped to the names of their environments. */
+  repositories?: Record<string, string[]>;
+  /** Source of the current time in milliseconds (default `Date.now`); timestamps use whole seconds. */
+  clock?: Clock;
+}
+
+/** A secret as listed by GitHub; times are ISO 8601 with second precision, e.g. "2024-01-02T03:04:05Z". */
+export interface SecretInfo {
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An environment's public key as GitHub returns it: key id and standard base64 X25519 key. */
+export interface PublicKeyInfo {
+  keyId: string;
+  key: string;
+}
+
+/**
+ * An emulator of the GitHub REST API for Actions environment secrets: a real HTTP server on
+ * 127.0.0.1 that keeps a real X25519 key pair per environment, opens every sealed value it is sent,
+ * enforces GitHub's rules, injects faults on demand and counts requests per route.
+ *
+ * Point a client's base URL at {@link GithubEmulator.url} and authenticate with
+ * {@link GithubEmulator.token}. The methods other than `start`/`stop` act on the emulator's state
+ * directly (never over HTTP), to set up a test and to check its outcome.
+ */
+export class GithubEmulator {
+  private readonly store: Store;
+  private readonly tokenRegistry: TokenRegistry;
+  private readonly faults = new FaultQueue();
+  private readonly counts = new Map<string, number>();
+  private readonly sleepers = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
+  private readonly server: Server;
+  private address = "";
+  private stopping: Promise<void> | undefined;
+
+  private constructor(private readonly clock: Clock, tokens: TokenConfig) {
+    this.store = new Store(() => epochSeconds(this.clock));
+    this.tokenRegistry = new TokenRegistry(tokens);
+    this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  /** Starts an emulator and resolves once it is listening. */
+  static async start(options: EmulatorOptions = {}): Promise<GithubEmulator> {
+    await sodiumReady();
+    const tokens = options.tokens ?? [`emulator_${randomBytes(20).toString("hex")}`];
+    const emulator = new GithubEmulator(options.clock ?? Date.now, tokens);
+    for (const [fullName, environments] of Object.entries(options.repositories ?? {})) {
+      emulator.addRepository(fullName);
+      for (const env of environments) emulator.addEnvironment(fullName, env);
+    }
+    await emulator.listen(options.port ?? 0);
+    return emulator;
+  }
+
+  private listen(port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(port, "127.0.0.1", () => {
+        this.server.off("error", reject);
+        const { port: actual } = this.server.address() as AddressInfo;
+        this.address = `127.0.0.1:${actual}`;
+        resolve();
+      });
+    });
+  }
+
+  /** Base URL of the API, e.g. "http://127.0.0.1:43123" (what Octokit calls `baseUrl`). */
+  get url(): string {
+    return `http://${this.address}`;
+  }
+
+  /** The port the emulator listens on. */
+  get port(): number {
+    return Number(this.address.split(":")[1]);
+  }
+
+  /** The first accepted token (the generated one when no tokens were configured). */
+  get token(): string {
+    const [first] = this.tokenRegistry.tokens();
+    if (first === undefined) throw new Error("The emulator has no tokens configured");
+    return first;
+  }
+
+  /** Accepts another token from now on (full access unless a grant says otherwise). */
+  addToken(token: string, grant: TokenGrant = {}): void {
+    this.tokenRegistry.add(token, grant);
+  }
+
+  /** Stops accepting a token (its requests answer 401 "Bad credentials"), like a revoked token. */
+  removeToken(token: string): void {
+    this.tokenRegistry.remove(token);
+  }
+
+  /** Stops the server, closing every connection (keep-alive ones included) and pending delays. */
+  stop(): Promise<void> {
+    this.stopping ??= new Promise<void>((resolve) => {
+      for (const sleeper of this.sleepers) {
+        clearTimeout(sleeper.timer);
+        sleeper.wake();
+      }
+      this.sleepers.clear();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+    return this.stopping;
+  }
+
+  // ---- test-side state API (never over HTTP) -------------------------------------------------
+
+  /** Creates a repository ("owner/name") if it does not exist. */
+  addRepository(fullName: string): void {
+    this.store.addRepository(fullName);
+  }
+
+  /** Creates an environment with a fresh key pair; the repository must exist. No-op if it exists. */
+  addEnvironment(repository: string, environment: string): void {
+    this.store.addEnvironment(this.repo(repository), environment);
+  }
+
+  /** Deletes an environment and its secrets, as if removed in GitHub's settings. */
+  removeEnvironment(repository: string, environment: string): void {
+    const env = this.env(repository, environment);
+    this.store.removeEnvironment(this.repo(repository), env.name);
+  }
+
+  /** The environment's current public key, as `GET .../secrets/public-key` returns it. */
+  getPublicKey(repository: string, environment: string): PublicKeyInfo {
+    const { key } = this.env(repository, environment);
+    return { keyId: key.keyId, key: publicKeyBase64(key) };
+  }
+
+  /** Replaces the environment's key pair; values sealed for the old key id are refused from now on. */
+  rotateKey(repository: string, environment: string): string {
+    return this.store.rotateKey(this.env(repository, environment)).keyId;
+  }
+
+  /** The decrypted value of a secret (name case-insensitive), or undefined if there is none. */
+  getSecretValue(repository: string, environment: string, name: string): string | undefined {
+    const secret = this.store.secret(this.env(repository, environment), name);
+    return secret ? Buffer.from(secret.value).toString("utf8") : undefined;
+  }
+
+  /** The environment's secrets sorted by name, without values. */
+  listSecrets(repository: string, environment: string): SecretInfo[] {
+    return this.store.listSecrets(this.env(repository, environment)).map((s) => ({
+      name: s.name,
+      createdAt: isoSeconds(s.createdAt),
+      updatedAt: isoSeconds(s.updatedAt),
+    }));
+  }
+
+  /**
+   * Creates or changes a secret as someone outside the client would (in the UI, another tool),
+   * with GitHub's rules enforced. `updated_at` becomes strictly later than before, even within
+   * the same second, so drift is always visible.
+   */
+  setSecretOutOfBand(repository: string, environment: string, name: string, plaintext: string): void {
+    this.store.writeSecret(this.env(repository, environment), name, Buffer.from(plaintext, "utf8"), true);
+  }
+
+  /** Deletes a secret as someone outside the client would. Returns whether it existed. */
+  deleteSecretOutOfBand(repository: string, environment: string, name: string): boolean {
+    return this.store.deleteSecret(this.env(repository, environment), name);
+  }
+
+  // ---- faults and request counts ---------------------------------------------------------------
+
+  /** Queues a fault for the next matching request(s); faults are consumed in the order given. */
+  injectFault(fault: Fault): void {
+    this.faults.add(fault);
+  }
+
+  /** Removes every queued fault. */
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  /** How many fault applications are still queued (Infinity if one is unbounded). */
+  pendingFaults(): number {
+    return this.faults.pending();
+  }
+
+  /**
+   * Requests per route since start or the last reset, keyed "METHOD template", e.g.
+   * "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets". Faulted and refused
+   * requests count too; requests to unknown routes do not.
+   */
+  requestCounts(): Record<string, number> {
+    return Object.fromEntries(this.counts);
+  }
+
+  resetRequestCounts(): void {
+    this.counts.clear();
+  }
+
+  // ---- internals -----------------------------------------------------------------------------------
+
+  private repo(fullName: string): RepositoryRecord {
+    const repo = this.store.repository(fullName);
+    if (!repo) throw new Error(`Unknown repository "${fullName}"`);
+    return repo;
+  }
+
+  private env(repository: string, environment: string): EnvironmentRecord {
+    const env = this.store.environment(this.repo(repository), environment);
+    if (!env) throw new Error(`Unknown environment "${environment}" in "${repository}"`);
+    return env;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = `${randomBytes(4).toString("hex")}:${randomBytes(6).toString("hex")}`.toUpperCase();
+    // Clients record the Date of a write as the secret's last update: it must come from the same
+    // clock that stamps updated_at, also when a test injects one.
+    res.setHeader("date", new Date(this.clock()).toUTCString());
+    try {
+      await this.dispatch(req, res, requestId);
+    } catch (err) {
+      send(res, replyForError(err), requestId);
+    }
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const method = (req.method ?? "GET").toUpperCase();
+    const rawUrl = req.url ?? "/";
+    const queryAt = rawUrl.indexOf("?");
+    const segments = pathSegments(queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt));
+    const found = segments ? findRoute(method, segments) : undefined;
+    const grant = this.tokenRegistry.grantFor(req.headers.authorization);
+
+    if (!found) {
+      send(res, grant ? notFound() : badCredentials(), requestId);
+      return;
+    }
+    const { route, params } = found;
+    const countKey = `${method} ${route.template}`;
+    this.counts.set(countKey, (this.counts.get(countKey) ?? 0) + 1);
+
+    const fault = this.faults.take(method, route.template);
+    if (fault && (await this.applyFault(fault, req, res, requestId))) return;
+    if (this.stopping) return;
+
+    if (!grant) {
+      send(res, badCredentials(), requestId);
+      return;
+    }
+    const fullName = `${params.owner}/${params.repo}`;
+    const repo = this.store.repository(fullName);
+    if (!repo || !canSeeRepository(grant, fullName)) {
+      send(res, notFound(), requestId);
+      return;
+    }
+    const env = params.environment_name === undefined ? undefined : this.store.environment(repo, params.environment_name);
+    if (route.needsEnvironment && !env) {
+      send(res, notFound(), requestId);
+      return;
+    }
+    if (route.writePermission && !canWrite(grant)) {
+      send(
+        res,
+        errorReply(403, "Resource not accessible by personal access token", {
+          "x-accepted-github-permissions": route.writePermission,
+        }),
+        requestId,
+      );
+      return;
+    }
+    const baseUrl = `http://${req.headers.host ?? this.address}`;
+    const reply = await route.handle({
+      store: this.store,
+      repo,
+      env,
+      params,
+      requestUrl: new URL(baseUrl + rawUrl),
+      baseUrl,
+      json: () => readJson(req),
+    });
+    send(res, reply, requestId);
+  }
+
+  /** Applies a fault; true if it answered (or dropped) the request, false to carry on normally. */
+  private async applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<boolean> {
+    switch (fault.kind) {
+      case "drop":
+        req.socket.destroy();
+        return true;
+      case "delay":
+        await this.sleep(fault.ms);
+        return false;
+      case "status":
+        send(res, errorReply(fault.status, fault.message ?? statusMessage(fault.status)), requestId);
+        return true;
+      case "secondaryRateLimit":
+        send(
+          res,
+          errorReply(
+            403,
+            `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${requestId}.`,
+            { "retry-after": String(fault.retryAfter) },
+          ),
+          requestId,
+        );
+        return true;
+      case "rateLimit429":
+        send(
+          res,
+          errorReply(429, fault.message ?? "Too many requests. Please wait before trying again.", {
+            "retry-after": String(fault.retryAfter),
+          }),
+          requestId,
+        );
+        return true;
+      case "primaryRateLimit":
+        send(
+          res,
+          errorReply(403, "API rate limit exceeded for user ID 1.", {
+            "x-ratelimit-limit": "5000",
+            "x-ratelimit-remaining": "0",
+            "x-ratelimit-used": "5000",
+            "x-ratelimit-reset": String(epochSeconds(this.clock) + fault.resetAfter),
+            "x-ratelimit-resource": "core",
+          }),
+          requestId,
+        );
+        return true;
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const sleeper = {
+        wake: resolve,
+        timer: setTimeout(() => {
+          this.sleepers.delete(sleeper);
+          resolve();
+        }, ms),
+      };
+      this.sleepers.add(sleeper);
+    });
+  }
+}
+
+function findRoute(method: string, segments: string[]): { route: RouteDef; params: Record<string, string> } | undefined {
+  for (const route of ROUTES) {
+    if (route.method !== method) continue;
+    const params = matchTemplate(route.template, segments);
+    if (params) return { route, params };
+  }
+  return undefined;
+}
+
+function badCredentials(): Reply {
+  return errorReply(401, "Bad credentials");
+}
+
+function statusMessage(status: number): string {
+  if (status === 502) return "Server Error";
+  if (status === 503) return "Service Unavailable";
+  return status >= 500 ? "Internal Server Error" : "Error";
+}
+
+/** Maps an error thrown while handling to GitHub's answer; never includes request content. */
+function replyForError(err: unknown): Reply {
+  if (err instanceof HttpError) return errorReply(err.status, err.message, err.headers);
+  if (err instanceof RuleViolation) return errorReply(422, err.message);
+  return errorReply(500, "Internal emulator error");
+}
