@@ -1,0 +1,12 @@
+import type { ProviderDefinition } from "./framework/types";
+import { configureProvider, type ProviderData, providerAttributes, validateProviderConfig } from "./provider-config";
+import { environmentSecretResource } from "./resources/environment-secret";
+
+/** The `ghsecrets` provider: configuration and the resources it serves. */
+export const ghsecretsProvider: ProviderDefinition<ProviderData> = {
+  typeName: "ghsecrets",
+  attributes: providerAttributes,
+  validate: validateProviderConfig,
+  configure: (config, ctx) => configureProvider(config, ctx),
+  resources: [environmentSecretResource],
+};

@@ -1,0 +1,156 @@
+import { readFile } from "node:fs/promises";
+import {
+  baseUrlFromEnvironment,
+  type Credentials,
+  credentialsFromEnvironment,
+  EnvironmentSecretsClient,
+  type Logger,
+} from "../github";
+import { EnvironmentSecretLifecycle } from "../lifecycle";
+import type { Attributes, ConfigureResult, ResourceContext } from "./framework/types";
+import type { Diagnostic } from "./protocol/diagnostics";
+import { isUnknown, type ObjectValue, type Value } from "./protocol/values";
+
+/** What `configure` hands to every resource call of the process. */
+export interface ProviderData {
+  readonly lifecycle: EnvironmentSecretLifecycle;
+  /** The environment the provider reads `value_env` variables from. */
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export const providerAttributes: Attributes = {
+  token: {
+    type: "string",
+    optional: true,
+    sensitive: true,
+    description:
+      "GitHub token with Secrets write and Environments read permission (classic: repo scope). Default: GITHUB_TOKEN, then GH_TOKEN.",
+  },
+  app_id: { type: "string", optional: true, description: "GitHub App id, to authenticate as an App installation. Default: GITHUB_APP_ID." },
+  installation_id: {
+    type: "string",
+    optional: true,
+    description: "GitHub App installation id. Default: GITHUB_APP_INSTALLATION_ID.",
+  },
+  private_key: {
+    type: "string",
+    optional: true,
+    sensitive: true,
+    description: "PEM private key of the GitHub App. Default: GITHUB_APP_PRIVATE_KEY.",
+  },
+  private_key_path: {
+    type: "string",
+    optional: true,
+    description: "Path of a file holding the App's PEM private key. Default: GITHUB_APP_PRIVATE_KEY_PATH.",
+  },
+  base_url: {
+    type: "string",
+    optional: true,
+    description: "REST API root, for GitHub Enterprise Server or the emulator. Default: GITHUB_API_URL, then https://api.github.com.",
+  },
+  write_delay_ms: {
+    type: "number",
+    optional: true,
+    description: "Minimum gap between two writes, in milliseconds. Default 1000, as GitHub asks of integrations; 0 for the emulator.",
+  },
+  max_retries: {
+    type: "number",
+    optional: true,
+    description: "Retries of a 5xx answer or a dropped connection, and waits for a rate limit, before failing. Default 3.",
+  },
+};
+
+function text(value: Value | undefined): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function count(value: Value | undefined): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/** Checks what can be checked before configure: numbers in range, App settings complete. */
+export function validateProviderConfig(config: ObjectValue): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  for (const name of ["write_delay_ms", "max_retries"]) {
+    const value = config[name];
+    if (typeof value === "number" && (!Number.isInteger(value) || value < 0)) {
+      problems.push({ severity: "error", summary: `${name} must be a whole number of 0 or more`, attribute: name });
+    }
+  }
+  if (text(config.private_key) && text(config.private_key_path)) {
+    problems.push({
+      severity: "error",
+      summary: "Give private_key or private_key_path, not both",
+      attribute: "private_key_path",
+    });
+  }
+  return problems;
+}
+
+const NO_CREDENTIALS =
+  "Set GITHUB_TOKEN (or GH_TOKEN) in the environment of terraform, or the provider's token attribute, " +
+  "to a token with Secrets write and Environments read permission on the repositories (classic token: the repo scope). " +
+  "To use a GitHub App instead, set app_id, installation_id and private_key or private_key_path " +
+  "(or GITHUB_APP_ID, GITHUB_APP_INSTALLATION_ID and GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_PATH).";
+
+async function resolveCredentials(config: ObjectValue, env: NodeJS.ProcessEnv): Promise<Credentials | Diagnostic> {
+  const token = text(config.token);
+  if (token) return { kind: "token", token };
+
+  const appId = text(config.app_id) ?? env.GITHUB_APP_ID;
+  const installationId = text(config.installation_id) ?? env.GITHUB_APP_INSTALLATION_ID;
+  if (appId || installationId) {
+    const keyPath = text(config.private_key_path) ?? env.GITHUB_APP_PRIVATE_KEY_PATH;
+    let privateKey = text(config.private_key) ?? env.GITHUB_APP_PRIVATE_KEY;
+    if (!privateKey && keyPath) {
+      try {
+        privateKey = await readFile(keyPath, "utf8");
+      } catch (error) {
+        return {
+          severity: "error",
+          summary: `Cannot read the GitHub App private key file ${keyPath}`,
+          detail: (error as NodeJS.ErrnoException).code ?? "unreadable",
+          attribute: "private_key_path",
+        };
+      }
+    }
+    if (!appId || !installationId || !privateKey) {
+      const missing = [!appId && "app_id", !installationId && "installation_id", !privateKey && "private_key or private_key_path"].filter(Boolean);
+      return { severity: "error", summary: `Incomplete GitHub App credentials: set ${missing.join(", ")}`, detail: NO_CREDENTIALS };
+    }
+    return { kind: "app", appId, installationId, privateKey };
+  }
+
+  return credentialsFromEnvironment(env) ?? { severity: "error", summary: "No GitHub credentials", detail: NO_CREDENTIALS };
+}
+
+/** Builds the client and lifecycle once per provider process. No network call happens here. */
+export async function configureProvider(
+  config: ObjectValue,
+  ctx: ResourceContext,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ConfigureResult<ProviderData>> {
+  if (Object.values(config).some(isUnknown)) {
+    return {
+      diagnostics: [
+        {
+          severity: "error",
+          summary: "Provider settings are not known yet",
+          detail: "The ghsecrets provider settings depend on values known only after apply; use variables or environment variables instead.",
+        },
+      ],
+    };
+  }
+  const credentials = await resolveCredentials(config, env);
+  if ("severity" in credentials) return { diagnostics: [credentials] };
+
+  const maxRetries = count(config.max_retries);
+  const client = new EnvironmentSecretsClient({
+    credentials,
+    baseUrl: text(config.base_url) ?? baseUrlFromEnvironment(env),
+    writeDelayMs: count(config.write_delay_ms),
+    retry: maxRetries === undefined ? undefined : { maxRetries, maxRateLimitWaits: maxRetries },
+    logger: ctx.logger as Logger,
+  });
+  return { data: { lifecycle: new EnvironmentSecretLifecycle(client), env } };
+}

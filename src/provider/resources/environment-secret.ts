@@ -1,0 +1,267 @@
+import { fingerprintSealed, fingerprintValue, refingerprint, saltOf } from "../../crypto";
+import { GithubSecretsError } from "../../github";
+import { type SecretAddress, formatImportId, parseImportId } from "../../lifecycle";
+import { checkEnvironmentName, checkRepository, checkSecretName, checkValueSize } from "../../rules";
+import { DiagnosticError } from "../framework/diagnostic-error";
+import type { Attributes, ResourceContext, ResourceDefinition } from "../framework/types";
+import type { Diagnostic } from "../protocol/diagnostics";
+import { type ObjectValue, UNKNOWN, type Value } from "../protocol/values";
+import type { ProviderData } from "../provider-config";
+import { checkValueSourceShape, type ResolvedSource, resolveValueSource } from "./value-source";
+
+/**
+ * `ghsecrets_environment_secret`: one GitHub Actions environment secret.
+ *
+ * Drift: GitHub never returns values, so a change made outside Terraform is seen through
+ * `updated_at`. Read then replaces the fingerprint with DRIFT_MARKER, which no value can
+ * reproduce, so the plan shows an in-place update that writes the declared value back.
+ */
+export const DRIFT_MARKER = "changed outside Terraform";
+
+const attributes: Attributes = {
+  id: { type: "string", computed: true, description: "`owner/repo:environment:SECRET_NAME`, also the import id." },
+  repository: { type: "string", required: true, requiresReplace: true, description: "Repository as `owner/name`." },
+  environment: {
+    type: "string",
+    required: true,
+    requiresReplace: true,
+    description: "Name of the repository's environment; '/', spaces and non-ASCII are fine.",
+  },
+  secret_name: {
+    type: "string",
+    required: true,
+    requiresReplace: true,
+    description: "Secret name: letters, digits and '_', not starting with a digit or GITHUB_. GitHub stores it upper case.",
+  },
+  value: {
+    type: "string",
+    optional: true,
+    sensitive: true,
+    writeOnly: true,
+    description: "The value, write-only (Terraform >= 1.11): never stored in plan or state. Feed it from an ephemeral or sensitive variable.",
+  },
+  value_env: {
+    type: "string",
+    optional: true,
+    description: "Name of an environment variable the provider reads the value from, at plan and at apply.",
+  },
+  encrypted_value: {
+    type: "string",
+    optional: true,
+    description: "A value already sealed (libsodium sealed box, base64) with the environment public key `key_id`.",
+  },
+  key_id: { type: "string", optional: true, description: "Id of the environment public key `encrypted_value` was sealed with." },
+  value_fingerprint: {
+    type: "string",
+    computed: true,
+    description: "Changes when the value changes; a salted scrypt digest that does not make the value cheap to guess.",
+  },
+  created_at: { type: "string", computed: true, description: "When the secret was created, as GitHub reports it." },
+  updated_at: { type: "string", computed: true, description: "When the secret was last written, by GitHub's clock." },
+};
+
+const REPLACE_ATTRIBUTES = ["repository", "environment", "secret_name"] as const;
+
+function addressOf(state: ObjectValue): SecretAddress {
+  return {
+    repository: String(state.repository),
+    environment: String(state.environment),
+    secretName: String(state.secret_name),
+  };
+}
+
+function str(value: Value | undefined): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/** Address problems, pointing at the attribute to fix; unknown values are checked later. */
+function checkAddress(config: ObjectValue): Diagnostic[] {
+  const checks: Array<[string, (v: string) => string[]]> = [
+    ["repository", checkRepository],
+    ["environment", checkEnvironmentName],
+    ["secret_name", checkSecretName],
+  ];
+  return checks.flatMap(([attribute, check]) => {
+    const value = config[attribute];
+    if (typeof value !== "string") return [];
+    return check(value).map((summary): Diagnostic => ({ severity: "error", summary, attribute }));
+  });
+}
+
+function sourceOrThrow(config: ObjectValue, env: NodeJS.ProcessEnv): ResolvedSource {
+  const source = resolveValueSource(config, env);
+  if ("severity" in source) throw new DiagnosticError(source);
+  if (source.kind === "plaintext") {
+    const sizeProblems = checkValueSize(source.value);
+    if (sizeProblems.length > 0) {
+      throw new DiagnosticError(
+        sizeProblems.map((summary) => ({ severity: "error", summary, attribute: config.value_env ? "value_env" : "value" })),
+      );
+    }
+  }
+  return source;
+}
+
+/** The fingerprint a plan can promise, or UNKNOWN when only apply can tell (new salt, unknown value). */
+async function plannedFingerprint(source: ResolvedSource, prior: ObjectValue | null): Promise<Value> {
+  switch (source.kind) {
+    case "unknown":
+      return UNKNOWN;
+    case "sealed":
+      return fingerprintSealed(source.encryptedValue, source.keyId);
+    case "plaintext":
+      return prior ? ((await refingerprint(source.value, str(prior.value_fingerprint))) ?? UNKNOWN) : UNKNOWN;
+  }
+}
+
+/** Errors from below become diagnostics naming the secret; their messages hold no value or token. */
+function explain(error: unknown, address: SecretAddress, action: string): never {
+  if (error instanceof DiagnosticError) throw error;
+  const where = `${address.repository}, environment "${address.environment}", secret ${address.secretName}`;
+  const message = error instanceof Error ? error.message : String(error);
+  const summary = error instanceof GithubSecretsError ? `Cannot ${action} the secret` : `Cannot ${action} the secret: unexpected error`;
+  throw new DiagnosticError({ severity: "error", summary, detail: `${where}: ${message}` });
+}
+
+export const environmentSecretResource: ResourceDefinition<ProviderData> = {
+  typeName: "ghsecrets_environment_secret",
+  version: 0,
+  description: "A GitHub Actions environment secret, encrypted with the environment's public key and never stored in plain text.",
+  attributes,
+
+  validate(config) {
+    return [...checkAddress(config), ...checkValueSourceShape(config)];
+  },
+
+  async plan({ prior, proposed, config, provider }) {
+    if (!proposed || !config) return { planned: null };
+    const addressProblems = checkAddress(config);
+    if (addressProblems.length > 0) throw new DiagnosticError(addressProblems);
+
+    const source = sourceOrThrow(config, provider.env);
+    const replacing = prior !== null && REPLACE_ATTRIBUTES.some((name) => prior[name] !== proposed[name]);
+    const base = replacing ? null : prior;
+    const fingerprint = await plannedFingerprint(source, base);
+    const unchanged = base !== null && fingerprint === base.value_fingerprint;
+    const addressKnown = REPLACE_ATTRIBUTES.every((name) => typeof proposed[name] === "string");
+
+    return {
+      planned: {
+        ...proposed,
+        id: addressKnown ? formatImportId(addressOf(proposed)) : UNKNOWN,
+        value_fingerprint: fingerprint,
+        created_at: base ? base.created_at : UNKNOWN,
+        updated_at: unchanged ? base.updated_at : UNKNOWN,
+      },
+    };
+  },
+
+  async apply({ prior, planned, config, provider }, ctx: ResourceContext) {
+    if (!planned) {
+      if (!prior) return { newState: null };
+      const address = addressOf(prior);
+      try {
+        const { alreadyGone } = await provider.lifecycle.delete(address, { signal: ctx.signal });
+        ctx.logger.info(alreadyGone ? "secret was already gone" : "deleted secret", { ...address });
+      } catch (error) {
+        explain(error, address, "delete");
+      }
+      return { newState: null };
+    }
+    if (!config) throw new DiagnosticError({ severity: "error", summary: "No configuration to apply" });
+
+    const address = addressOf(planned);
+    const source = sourceOrThrow(config, provider.env);
+    if (source.kind === "unknown") {
+      throw new DiagnosticError({ severity: "error", summary: "The secret's value is still unknown at apply time" });
+    }
+    const isCreate = prior === null || planned.created_at === UNKNOWN;
+    let written;
+    try {
+      written = isCreate
+        ? await provider.lifecycle.create(address, source, { signal: ctx.signal })
+        : await provider.lifecycle.update(address, source, { signal: ctx.signal });
+    } catch (error) {
+      explain(error, address, isCreate ? "create" : "update");
+    }
+    ctx.logger.info(written.created ? "created secret" : "updated secret", { ...address });
+
+    // Keep the salt of the previous fingerprint so an unchanged value keeps its fingerprint.
+    const fingerprint =
+      typeof planned.value_fingerprint === "string"
+        ? planned.value_fingerprint
+        : source.kind === "sealed"
+          ? fingerprintSealed(source.encryptedValue, source.keyId)
+          : await fingerprintValue(source.value, isCreate ? undefined : saltOf(str(prior?.value_fingerprint)));
+
+    return {
+      newState: {
+        ...planned,
+        id: formatImportId(address),
+        value_fingerprint: fingerprint,
+        created_at: typeof planned.created_at === "string" ? planned.created_at : written.updatedAt,
+        updated_at: written.updatedAt,
+      },
+    };
+  },
+
+  async read({ state, provider }, ctx) {
+    const address = addressOf(state);
+    let result;
+    try {
+      result = await provider.lifecycle.read(address, str(state.updated_at), { signal: ctx.signal });
+    } catch (error) {
+      explain(error, address, "read");
+    }
+    if (result.status === "gone") {
+      ctx.logger.info("secret is gone; it will be planned for creation", { ...address });
+      return { newState: null };
+    }
+    if (result.status === "changed") {
+      ctx.logger.info("secret was changed outside Terraform", { ...address, updated_at: result.updatedAt });
+      return { newState: { ...state, value_fingerprint: DRIFT_MARKER, created_at: result.createdAt, updated_at: result.updatedAt } };
+    }
+    return { newState: { ...state, created_at: result.createdAt } };
+  },
+
+  async importState({ id, provider }, ctx) {
+    let address: SecretAddress;
+    try {
+      address = parseImportId(id);
+    } catch (error) {
+      throw new DiagnosticError({ severity: "error", summary: "Invalid import id", detail: (error as Error).message });
+    }
+    const problems = checkAddress({ repository: address.repository, environment: address.environment, secret_name: address.secretName });
+    if (problems.length > 0) throw new DiagnosticError(problems.map((p) => ({ ...p, attribute: undefined })));
+
+    let found;
+    try {
+      found = await provider.lifecycle.lookup(address, { signal: ctx.signal });
+    } catch (error) {
+      explain(error, address, "import");
+    }
+    if (!found) {
+      throw new DiagnosticError({
+        severity: "error",
+        summary: "Cannot import a secret that does not exist",
+        detail: `${address.repository}, environment "${address.environment}" has no secret ${address.secretName}.`,
+      });
+    }
+    // The value is unknown until the next apply writes the declared one: no fingerprint yet.
+    return {
+      state: {
+        id: formatImportId(address),
+        repository: address.repository,
+        environment: address.environment,
+        secret_name: address.secretName,
+        value: null,
+        value_env: null,
+        encrypted_value: null,
+        key_id: null,
+        value_fingerprint: null,
+        created_at: found.createdAt,
+        updated_at: found.updatedAt,
+      },
+    };
+  },
+};

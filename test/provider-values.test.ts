@@ -1,0 +1,115 @@
+/**
+ * End to end, per value source and per misconfiguration: what the plan shows, what GitHub holds,
+ * and the diagnostics a user sees.
+ */
+import { sealSecret } from "../src/crypto";
+import { GithubEmulator } from "../src/testing";
+import { providerConfig, requireTerraform, TerraformDir } from "./helpers/terraform";
+
+jest.setTimeout(120_000);
+
+const REPO = "acme/api";
+let emulator: GithubEmulator;
+const dirs: TerraformDir[] = [];
+
+function workdir(name: string, config: object, env: Record<string, string> = {}): TerraformDir {
+  const tf = new TerraformDir(name, { GITHUB_API_URL: emulator.url, GITHUB_TOKEN: emulator.token, ...env });
+  tf.writeConfig(config);
+  dirs.push(tf);
+  return tf;
+}
+
+beforeAll(async () => {
+  requireTerraform();
+  emulator = await GithubEmulator.start({ repositories: { [REPO]: ["production", "staging env", "ünïcödé"] } });
+});
+afterAll(async () => {
+  for (const tf of dirs) tf.remove();
+  await emulator?.stop();
+});
+
+test("value (write-only) from an ephemeral variable: written, never stored, a change plans an in-place update", async () => {
+  const tf = workdir(
+    "write-only",
+    providerConfig(
+      { token: { repository: REPO, environment: "staging env", secret_name: "API_TOKEN", value: "${var.api_token}" } },
+      { variable: { api_token: { type: "string", ephemeral: true, sensitive: true } } },
+    ),
+  );
+  await tf.ok(["init"]);
+  const plan = await tf.ok(["plan"], { TF_VAR_api_token: "first-token" });
+  expect(plan.stdout).toMatch(/value\s+= \(write-only attribute\)/);
+  await tf.ok(["apply", "-auto-approve"], { TF_VAR_api_token: "first-token" });
+  expect(emulator.getSecretValue(REPO, "staging env", "API_TOKEN")).toBe("first-token");
+
+  const state = await tf.stateJson();
+  const values = state.values!.root_module!.resources![0]!.values;
+  expect(values.value).toBeNull();
+  expect(values.value_fingerprint).toMatch(/^scrypt1\$/);
+  expect(values.id).toBe(`${REPO}:staging env:API_TOKEN`);
+
+  await tf.ok(["plan", "-detailed-exitcode"], { TF_VAR_api_token: "first-token" }, 0);
+  const changed = await tf.ok(["plan", "-detailed-exitcode"], { TF_VAR_api_token: "second-token" }, 2);
+  expect(changed.stdout).toMatch(/will be updated in-place/);
+  expect(changed.stdout).toMatch(/~ value_fingerprint/);
+  await tf.ok(["apply", "-auto-approve"], { TF_VAR_api_token: "second-token" });
+  expect(emulator.getSecretValue(REPO, "staging env", "API_TOKEN")).toBe("second-token");
+});
+
+test("encrypted_value + key_id: sent as sealed, opened by GitHub", async () => {
+  const key = emulator.getPublicKey(REPO, "ünïcödé");
+  const sealed = await sealSecret("sealed-elsewhere", key.key);
+  const tf = workdir(
+    "sealed",
+    providerConfig({ sealed: { repository: REPO, environment: "ünïcödé", secret_name: "SEALED", encrypted_value: sealed, key_id: key.keyId } }),
+  );
+  await tf.ok(["init"]);
+  await tf.ok(["apply", "-auto-approve"]);
+  expect(emulator.getSecretValue(REPO, "ünïcödé", "SEALED")).toBe("sealed-elsewhere");
+  await tf.ok(["plan", "-detailed-exitcode"], {}, 0);
+});
+
+test("plan-time validation points at the attribute and says how to fix it", async () => {
+  const tf = workdir(
+    "invalid",
+    providerConfig({
+      bad_name: { repository: REPO, environment: "production", secret_name: "GITHUB_TOKEN", value_env: "X" },
+      bad_repo: { repository: "acme", environment: "production", secret_name: "OK", value_env: "X" },
+      two_sources: { repository: REPO, environment: "production", secret_name: "TWO", value_env: "X", encrypted_value: "abc", key_id: "1" },
+      no_source: { repository: REPO, environment: "production", secret_name: "NONE" },
+    }),
+    { X: "x" },
+  );
+  await tf.ok(["init"]);
+  const { stderr } = await tf.ok(["plan"], {}, 1);
+  expect(stderr).toMatch(/starts with GITHUB_, which GitHub reserves: choose another prefix/);
+  expect(stderr).toMatch(/with ghsecrets_environment_secret\.bad_name,[\s\S]*secret_name/);
+  expect(stderr).toMatch(/repository "acme" is not of the form owner\/name: write it like "acme\/api"/);
+  expect(stderr).toMatch(/Only one value source may be set, found value_env and encrypted_value/);
+  expect(stderr).toMatch(/No value source/);
+});
+
+test("a missing value_env variable is a plan-time error naming it", async () => {
+  const tf = workdir("missing-env", providerConfig({ db: { repository: REPO, environment: "production", secret_name: "DB", value_env: "NOT_SET_ANYWHERE" } }));
+  await tf.ok(["init"]);
+  const { stderr } = await tf.ok(["plan"], {}, 1);
+  expect(stderr).toMatch(/Environment variable NOT_SET_ANYWHERE is not set/);
+  expect(stderr).toMatch(/export it in the environment that runs terraform/);
+});
+
+test("missing credentials give one diagnostic naming the variables to set", async () => {
+  const tf = workdir("no-credentials", providerConfig({ db: { repository: REPO, environment: "production", secret_name: "DB", value_env: "V" } }), { V: "v" });
+  await tf.ok(["init"]);
+  const { stderr } = await tf.ok(["plan"], { GITHUB_TOKEN: undefined, GH_TOKEN: undefined }, 1);
+  expect(stderr.match(/Error: /g)).toHaveLength(1);
+  expect(stderr).toMatch(/No GitHub credentials/);
+  expect(stderr).toMatch(/Set GITHUB_TOKEN \(or GH_TOKEN\)/);
+});
+
+test("a missing environment fails the apply with an error naming repository, environment and secret", async () => {
+  const tf = workdir("no-env", providerConfig({ db: { repository: REPO, environment: "qa", secret_name: "DB", value_env: "V" } }), { V: "v" });
+  await tf.ok(["init"]);
+  const { stderr } = await tf.ok(["apply", "-auto-approve"], {}, 1);
+  expect(stderr).toMatch(/the environment does not exist/);
+  expect(stderr).toMatch(/acme\/api, environment "qa", secret DB/);
+});
