@@ -529,3 +529,24 @@ describe("lifecycle and CLI", () => {
     }
   });
 });
+
+describe("snapshots", () => {
+  test("a snapshot restores repositories, keys, secrets and timestamps in a new emulator", async () => {
+    const first = await GithubEmulator.start({ repositories: { "acme/api": ["prod/eu"] } });
+    const key = first.getPublicKey("acme/api", "prod/eu");
+    first.setSecretOutOfBand("acme/api", "prod/eu", "DB_PASSWORD", "kept");
+    const listed = first.listSecrets("acme/api", "prod/eu");
+    const snapshot = JSON.parse(JSON.stringify(first.snapshot()));
+    await first.stop();
+    expect(JSON.stringify(snapshot)).not.toContain("kept");
+
+    const second = await GithubEmulator.start({ snapshot });
+    try {
+      expect(second.getPublicKey("acme/api", "prod/eu")).toEqual(key);
+      expect(second.getSecretValue("acme/api", "prod/eu", "db_password")).toBe("kept");
+      expect(second.listSecrets("acme/api", "prod/eu")).toEqual(listed);
+    } finally {
+      await second.stop();
+    }
+  });
+});

@@ -51,7 +51,8 @@ export const providerAttributes: Attributes = {
   write_delay_ms: {
     type: "number",
     optional: true,
-    description: "Minimum gap between two writes, in milliseconds. Default 1000, as GitHub asks of integrations; 0 for the emulator.",
+    description:
+      "Minimum gap between two writes, in milliseconds. Default 1000, as GitHub asks of integrations; 0 when base_url is a loopback address (the emulator).",
   },
   max_retries: {
     type: "number",
@@ -59,6 +60,16 @@ export const providerAttributes: Attributes = {
     description: "Retries of a 5xx answer or a dropped connection, and waits for a rate limit, before failing. Default 3.",
   },
 };
+
+/** GitHub's pacing protects GitHub; an API on this machine (the emulator, a proxy) needs none. */
+function isLoopback(baseUrl: string): boolean {
+  try {
+    const host = new URL(baseUrl).hostname;
+    return host === "localhost" || host === "[::1]" || /^127\./.test(host);
+  } catch {
+    return false;
+  }
+}
 
 function text(value: Value | undefined): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
@@ -145,10 +156,11 @@ export async function configureProvider(
   if ("severity" in credentials) return { diagnostics: [credentials] };
 
   const maxRetries = count(config.max_retries);
+  const baseUrl = text(config.base_url) ?? baseUrlFromEnvironment(env);
   const client = new EnvironmentSecretsClient({
     credentials,
-    baseUrl: text(config.base_url) ?? baseUrlFromEnvironment(env),
-    writeDelayMs: count(config.write_delay_ms),
+    baseUrl,
+    writeDelayMs: count(config.write_delay_ms) ?? (isLoopback(baseUrl) ? 0 : undefined),
     retry: maxRetries === undefined ? undefined : { maxRetries, maxRateLimitWaits: maxRetries },
     logger: ctx.logger as Logger,
   });

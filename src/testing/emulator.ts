@@ -8,6 +8,7 @@ import { ROUTES, RouteDef } from "./handlers";
 import { HttpError, Reply, errorReply, notFound, readJson, send } from "./http-io";
 import { publicKeyBase64, sodiumReady } from "./keys";
 import { matchTemplate, pathSegments } from "./routes";
+import { type EmulatorSnapshot, restoreSnapshot, takeSnapshot } from "./snapshot";
 import { EnvironmentRecord, RepositoryRecord, Store } from "./store";
 import { Clock, epochSeconds, isoSeconds } from "./time";
 
@@ -24,6 +25,8 @@ export interface EmulatorOptions {
   repositories?: Record<string, string[]>;
   /** Source of the current time in milliseconds (default `Date.now`); timestamps use whole seconds. */
   clock?: Clock;
+  /** Data saved by {@link GithubEmulator.snapshot} in an earlier run, loaded before `repositories`. */
+  snapshot?: EmulatorSnapshot;
 }
 
 /** A secret as listed by GitHub; times are ISO 8601 with second precision, e.g. "2024-01-02T03:04:05Z". */
@@ -69,6 +72,7 @@ export class GithubEmulator {
     await sodiumReady();
     const tokens = options.tokens ?? [`emulator_${randomBytes(20).toString("hex")}`];
     const emulator = new GithubEmulator(options.clock ?? Date.now, tokens);
+    if (options.snapshot) restoreSnapshot(emulator.store, options.snapshot);
     for (const [fullName, environments] of Object.entries(options.repositories ?? {})) {
       emulator.addRepository(fullName);
       for (const env of environments) emulator.addEnvironment(fullName, env);
@@ -131,6 +135,11 @@ export class GithubEmulator {
   }
 
   // ---- test-side state API (never over HTTP) -------------------------------------------------
+
+  /** Repositories, environments, keys and secrets as JSON, to start a later emulator with (`snapshot` option). */
+  snapshot(): EmulatorSnapshot {
+    return takeSnapshot(this.store);
+  }
 
   /** Creates a repository ("owner/name") if it does not exist. */
   addRepository(fullName: string): void {

@@ -69,6 +69,11 @@ export class Store {
     return record;
   }
 
+  /** Every repository, in creation order. */
+  allRepositories(): RepositoryRecord[] {
+    return [...this.repositories.values()];
+  }
+
   repository(fullName: string): RepositoryRecord | undefined {
     return this.repositories.get(repositoryKey(fullName));
   }

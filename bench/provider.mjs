@@ -1,0 +1,118 @@
+// npm run bench:provider — figures for the Terraform provider, measured side by side in one run:
+//   1. plugin start to handshake line (median), next to a bare `node` start;
+//   2. peak RSS of the provider processes Terraform starts for a 100-secret plan;
+//   3. `terraform plan` wall time for 100 existing secrets: ours (refreshes all 100 against the
+//      emulator) next to 100 terraform_data resources (refresh nothing), and the ratio.
+import { spawn } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { median, ms, platform, require, root, Workdir } from "./lib.mjs";
+
+const RUNS = Number(process.env.BENCH_RUNS || 7);
+const SECRETS = 100;
+const BUNDLE = join(root, "dist/provider-bundle/terraform-provider-ghsecrets.cjs");
+const { createSelfSignedCertificate } = require("./dist/provider/protocol/certificate.js");
+const { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } = require("./dist/provider/protocol/handshake.js");
+const { writeProviderMirror, PROVIDER_SOURCE } = require("./dist/mirror/index.js");
+const { GithubEmulator } = require("./dist/testing/index.js");
+
+/** Milliseconds from spawn to the first stdout line, then asks the process to stop. */
+function timeToFirstLine(args, env) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "ignore"] });
+    let elapsed;
+    child.stdout.once("data", () => {
+      elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+      child.kill("SIGTERM");
+    });
+    child.on("exit", () => (elapsed === undefined ? reject(new Error("no handshake line")) : resolve(elapsed)));
+    setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+  });
+}
+
+async function startup() {
+  const clientCert = createSelfSignedCertificate().certPem;
+  const env = { ...process.env, [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: "6", PLUGIN_CLIENT_CERT: clientCert, PLUGIN_MIN_PORT: "10000", PLUGIN_MAX_PORT: "25000" };
+  const provider = [];
+  const bare = [];
+  await timeToFirstLine([BUNDLE], env); // warm the file cache
+  for (let i = 0; i < RUNS * 2; i++) {
+    provider.push(await timeToFirstLine([BUNDLE], env));
+    bare.push(await timeToFirstLine(["-e", "process.stdout.write('x\\n'); setTimeout(()=>{}, 10000)"], env));
+  }
+  return { provider: median(provider), bare: median(bare) };
+}
+
+function secretsConfig(url) {
+  const resource = {};
+  for (let i = 0; i < SECRETS; i++) {
+    resource[`s${i}`] = { repository: "acme/api", environment: i % 2 ? "staging" : "production", secret_name: `SECRET_${i}`, value_env: "BENCH_VALUE" };
+  }
+  return {
+    terraform: { required_providers: { ghsecrets: { source: PROVIDER_SOURCE } } },
+    provider: { ghsecrets: { base_url: url, write_delay_ms: 0 } },
+    resource: { ghsecrets_environment_secret: resource },
+  };
+}
+
+function terraformDataConfig() {
+  const resource = {};
+  for (let i = 0; i < SECRETS; i++) resource[`s${i}`] = { input: `value-${i}` };
+  return { resource: { terraform_data: resource } };
+}
+
+async function main() {
+  console.log(`cdktf-github-secrets provider benchmark — ${RUNS} runs each, ${SECRETS} secrets, node ${process.version}`);
+  const start = await startup();
+
+  const emulator = await GithubEmulator.start({ repositories: { "acme/api": ["production", "staging"] } });
+  const rssFile = join(root, ".tmp", `bench-rss-${process.pid}.jsonl`);
+  const ours = new Workdir("ghsecrets", { GITHUB_TOKEN: emulator.token, BENCH_VALUE: "bench-value" });
+  const theirs = new Workdir("terraform-data");
+  try {
+    ours.write(secretsConfig(emulator.url));
+    writeProviderMirror(ours.dir, { platforms: [platform()] });
+    theirs.write(terraformDataConfig());
+    await ours.run(["init"]);
+    await theirs.run(["init"]);
+    await ours.run(["apply", "-auto-approve"]);
+    await theirs.run(["apply", "-auto-approve"]);
+
+    // Peak RSS of every provider process of one plan.
+    rmSync(rssFile, { force: true });
+    await ours.run(["plan", "-detailed-exitcode"], { NODE_OPTIONS: `--require=${join(root, "bench/record-rss.cjs")}`, BENCH_RSS_FILE: rssFile });
+    const rss = readFileSync(rssFile, "utf8").trim().split("\n").map((line) => JSON.parse(line).maxRssKiB / 1024);
+
+    const oursMs = [];
+    const theirsMs = [];
+    emulator.resetRequestCounts();
+    for (let i = 0; i < RUNS; i++) {
+      oursMs.push((await ours.run(["plan", "-detailed-exitcode"])).elapsedMs);
+      theirsMs.push((await theirs.run(["plan", "-detailed-exitcode"])).elapsedMs);
+    }
+    const counts = emulator.requestCounts();
+    const lists = counts["GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"] ?? 0;
+    const others = Object.entries(counts).filter(([k]) => !k.endsWith("/secrets")).reduce((n, [, v]) => n + v, 0);
+
+    const rows = [
+      ["plugin start to handshake (median)", ms(start.provider), "target <= 120 ms", `bare node: ${ms(start.bare)}`],
+      ["peak RSS of one provider process (max)", `${Math.max(...rss).toFixed(1)} MiB`, "target <= 80 MiB", `${rss.length} processes in one plan`],
+      [`terraform plan, ${SECRETS} ghsecrets secrets (median)`, ms(median(oursMs)), "", `API: ${lists / RUNS} list calls/plan, ${others} other calls`],
+      [`terraform plan, ${SECRETS} terraform_data (median)`, ms(median(theirsMs)), "", "refreshes nothing"],
+      ["ratio ghsecrets / terraform_data", `${(median(oursMs) / median(theirsMs)).toFixed(2)}x`, "", ""],
+    ];
+    const width = Math.max(...rows.map((r) => r[0].length));
+    for (const [name, value, target, note] of rows) console.log(`${name.padEnd(width)}  ${value.padStart(10)}  ${target.padEnd(17)} ${note}`);
+  } finally {
+    ours.remove();
+    theirs.remove();
+    rmSync(rssFile, { force: true });
+    await emulator.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
