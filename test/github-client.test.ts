@@ -210,3 +210,30 @@ test("no error path leaks the plaintext or the token", async () => {
   expect(log).not.toContain(PLAINTEXT);
   expect(log).not.toContain("canary");
 });
+
+describe("timeouts and cancellation", () => {
+  test("an answer that never comes times out per attempt and is retried", async () => {
+    const { emulator } = fixture;
+    const client = new EnvironmentSecretsClient({
+      credentials: { kind: "token", token: emulator.token },
+      baseUrl: emulator.url,
+      writeDelayMs: 0,
+      retry: { requestTimeoutMs: 200, retryBaseMs: 10 },
+    });
+    emulator.injectFault({ kind: "delay", ms: 5_000, match: { method: "PUT" } });
+    const started = Date.now();
+    await new EnvironmentSecretLifecycle(client).create(at(), value);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(emulator.requestCounts()[PUT]).toBe(2);
+    expect(emulator.getSecretValue("acme/api", "production", "DB_PASSWORD")).toBe("v");
+  });
+
+  test("an aborted signal cancels the call with a clear error", async () => {
+    const { emulator, lifecycle } = fixture;
+    emulator.injectFault({ kind: "delay", ms: 5_000, match: { method: "PUT" } });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const error = await lifecycle.create(at(), value, { signal: controller.signal }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/cancelled \(Terraform is stopping\) \(repository acme\/api/);
+  });
+});

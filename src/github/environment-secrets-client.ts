@@ -1,6 +1,6 @@
 import { normalizeSecretName, parseRepository } from "../rules";
 import { baseUrlFromEnvironment, type Credentials, credentialsFromEnvironment, MissingCredentialsError } from "./credentials";
-import { type CallSubject, RepositoryNotFoundError } from "./errors";
+import { type CallSubject, GithubUnavailableError, RepositoryNotFoundError } from "./errors";
 import type { Logger } from "./logger";
 import { silentLogger } from "./logger";
 import { createOctokit, DEFAULT_RETRY_POLICY, type GithubApi, type RetryPolicy } from "./octokit";
@@ -64,6 +64,10 @@ function subjectOf(ref: EnvironmentRef, secretName?: string): CallSubject {
 
 function environmentKey(ref: EnvironmentRef): string {
   return JSON.stringify([ref.repository.toLowerCase(), ref.environment]);
+}
+
+function cancelled(subject: CallSubject): GithubUnavailableError {
+  return new GithubUnavailableError(subject, 0, "the GitHub call was cancelled (Terraform is stopping)");
 }
 
 /** `Date` headers are RFC 7231 dates; state records ISO 8601 like GitHub's own timestamps. */
@@ -134,11 +138,13 @@ export class EnvironmentSecretsClient {
     return translateError(error, subject, "environment");
   }
 
-  private async call<T>(subject: CallSubject, run: (api: GithubApi) => Promise<T>): Promise<T> {
+  private async call<T>(subject: CallSubject, options: CallOptions, run: (api: GithubApi) => Promise<T>): Promise<T> {
     const api = await this.octokit();
     try {
       return await run(api);
     } catch (error) {
+      // Checked first: a cancelled fetch can surface as a generic 500 from Octokit.
+      if (options.signal?.aborted) throw cancelled(subject);
       if ((error as { status?: number }).status === 404) throw await this.explain404(error, subject);
       throw translateError(error, subject);
     }
@@ -149,7 +155,7 @@ export class EnvironmentSecretsClient {
     const key = environmentKey(ref);
     if (options.refresh) this.keys.delete(key);
     return EnvironmentSecretsClient.cached(this.keys, key, () =>
-      this.call(subjectOf(ref), async (api) => {
+      this.call(subjectOf(ref), options, async (api) => {
         const { owner, name } = parseRepository(ref.repository);
         const { data } = await api.rest.actions.getEnvironmentPublicKey({
           owner,
@@ -171,7 +177,7 @@ export class EnvironmentSecretsClient {
   listSecrets(ref: EnvironmentRef, options: CallOptions = {}): Promise<Map<string, SecretMetadata> | undefined> {
     return EnvironmentSecretsClient.cached(this.listings, environmentKey(ref), async () => {
       try {
-        return await this.call(subjectOf(ref), async (api) => {
+        return await this.call(subjectOf(ref), options, async (api) => {
           const { owner, name } = parseRepository(ref.repository);
           const secrets = await api.paginate(api.rest.actions.listEnvironmentSecrets, {
             owner,
@@ -197,7 +203,7 @@ export class EnvironmentSecretsClient {
   async getSecret(ref: SecretRef, options: CallOptions = {}): Promise<SecretMetadata | undefined> {
     const secretName = normalizeSecretName(ref.secretName);
     try {
-      return await this.call(subjectOf(ref, secretName), async (api) => {
+      return await this.call(subjectOf(ref, secretName), options, async (api) => {
         const { owner, name } = parseRepository(ref.repository);
         const { data } = await api.rest.actions.getEnvironmentSecret({
           owner,
@@ -223,7 +229,7 @@ export class EnvironmentSecretsClient {
   ): Promise<PutResult> {
     const secretName = normalizeSecretName(ref.secretName);
     this.listings.delete(environmentKey(ref));
-    return this.call(subjectOf(ref, secretName), async (api) => {
+    return this.call(subjectOf(ref, secretName), options, async (api) => {
       const { owner, name } = parseRepository(ref.repository);
       const response = await api.rest.actions.createOrUpdateEnvironmentSecret({
         owner,
@@ -254,6 +260,7 @@ export class EnvironmentSecretsClient {
       });
       return true;
     } catch (error) {
+      if (options.signal?.aborted) throw cancelled(subjectOf(ref, secretName));
       if ((error as { status?: number }).status === 404) return false;
       throw translateError(error, subjectOf(ref, secretName));
     }

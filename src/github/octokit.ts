@@ -1,6 +1,7 @@
 import type { Octokit } from "@octokit/rest" with { "resolution-mode": "import" };
 import type { Credentials } from "./credentials";
 import type { Logger } from "./logger";
+import { timeoutEachRequest } from "./request-timeout";
 import { waitOutPlain429 } from "./retry-after";
 
 export type GithubApi = Octokit;
@@ -17,6 +18,8 @@ export interface RetryPolicy {
   readonly maxRateLimitWaitSeconds: number;
   /** Unit of `retry-after` in ms: 1000 on GitHub. Tests lower it to keep waits short. */
   readonly rateLimitUnitMs: number;
+  /** Longest wait for one HTTP answer before the attempt counts as failed (and is retried). Default 30 s. */
+  readonly requestTimeoutMs: number;
 }
 
 export interface OctokitSettings {
@@ -38,6 +41,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRateLimitWaits: 3,
   maxRateLimitWaitSeconds: 900,
   rateLimitUnitMs: 1000,
+  requestTimeoutMs: 30_000,
 };
 
 /**
@@ -65,7 +69,8 @@ export async function createOctokit(settings: OctokitSettings): Promise<GithubAp
     return true;
   };
 
-  const RetryingOctokit = Octokit.plugin(throttling, retry, waitOutPlain429(policy, logger));
+  // Order matters: the first plugin's hook wraps the innermost call (one HTTP attempt).
+  const RetryingOctokit = Octokit.plugin(timeoutEachRequest(policy.requestTimeoutMs), throttling, retry, waitOutPlain429(policy, logger));
   const common = {
     baseUrl: settings.baseUrl,
     userAgent: settings.userAgent,

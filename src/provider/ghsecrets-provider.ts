@@ -1,4 +1,4 @@
-import type { ProviderDefinition } from "./framework/types";
+import type { ProviderDefinition } from "./framework";
 import { configureProvider, type ProviderData, providerAttributes, validateProviderConfig } from "./provider-config";
 import { environmentSecretResource } from "./resources/environment-secret";
 

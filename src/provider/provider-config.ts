@@ -4,12 +4,9 @@ import {
   type Credentials,
   credentialsFromEnvironment,
   EnvironmentSecretsClient,
-  type Logger,
 } from "../github";
 import { EnvironmentSecretLifecycle } from "../lifecycle";
-import type { Attributes, ConfigureResult, ResourceContext } from "./framework/types";
-import type { Diagnostic } from "./protocol/diagnostics";
-import { isUnknown, type ObjectValue, type Value } from "./protocol/values";
+import { type Attributes, type ConfigureResult, type Diagnostic, isUnknown, type ObjectValue, type ResourceContext, type Value } from "./framework";
 
 /** What `configure` hands to every resource call of the process. */
 export interface ProviderData {
@@ -162,7 +159,7 @@ export async function configureProvider(
     baseUrl,
     writeDelayMs: count(config.write_delay_ms) ?? (isLoopback(baseUrl) ? 0 : undefined),
     retry: maxRetries === undefined ? undefined : { maxRetries, maxRateLimitWaits: maxRetries },
-    logger: ctx.logger as Logger,
+    logger: ctx.logger,
   });
   return { data: { lifecycle: new EnvironmentSecretLifecycle(client), env } };
 }

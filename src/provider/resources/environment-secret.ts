@@ -2,10 +2,16 @@ import { fingerprintSealed, fingerprintValue, refingerprint, saltOf } from "../.
 import { GithubSecretsError } from "../../github";
 import { type SecretAddress, formatImportId, parseImportId } from "../../lifecycle";
 import { checkEnvironmentName, checkRepository, checkSecretName, checkValueSize } from "../../rules";
-import { DiagnosticError } from "../framework/diagnostic-error";
-import type { Attributes, ResourceContext, ResourceDefinition } from "../framework/types";
-import type { Diagnostic } from "../protocol/diagnostics";
-import { type ObjectValue, UNKNOWN, type Value } from "../protocol/values";
+import {
+  type Attributes,
+  type Diagnostic,
+  DiagnosticError,
+  type ObjectValue,
+  type ResourceContext,
+  type ResourceDefinition,
+  UNKNOWN,
+  type Value,
+} from "../framework";
 import type { ProviderData } from "../provider-config";
 import { checkValueSourceShape, type ResolvedSource, resolveValueSource } from "./value-source";
 

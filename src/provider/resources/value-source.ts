@@ -1,6 +1,5 @@
 import type { SecretSource } from "../../lifecycle";
-import type { Diagnostic } from "../protocol/diagnostics";
-import { isUnknown, type ObjectValue } from "../protocol/values";
+import { type Diagnostic, isUnknown, type ObjectValue } from "../framework";
 
 /** The three ways to give a value; exactly one must be set. */
 export const VALUE_SOURCE_ATTRIBUTES = ["value", "value_env", "encrypted_value"] as const;

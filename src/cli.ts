@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+/**
+ * cdktf-github-secrets mirror <dir> [--platform <os_arch>]...
+ *
+ * For plain HCL users (cdktf stacks get the mirror at synth time): copies the bundled
+ * Terraform provider into <dir>/terraform.d/plugins so `terraform init` finds it offline.
+ */
+import { relative } from "node:path";
+import { requiredProvidersSnippet, writeProviderMirror } from "./mirror";
+
+const USAGE = "usage: cdktf-github-secrets mirror <terraform working directory> [--platform <os>_<arch>]...";
+
+function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  if (command !== "mirror") {
+    process.stderr.write(`${USAGE}\n`);
+    return command === "--help" || command === "-h" ? 0 : 2;
+  }
+  let dir: string | undefined;
+  const platforms: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === "--platform" && rest[i + 1]) platforms.push(rest[++i]);
+    else if (!dir && !rest[i].startsWith("-")) dir = rest[i];
+    else {
+      process.stderr.write(`unexpected argument "${rest[i]}"\n${USAGE}\n`);
+      return 2;
+    }
+  }
+  if (!dir) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const result = writeProviderMirror(dir, platforms.length > 0 ? { platforms } : {});
+  process.stdout.write(`Wrote provider ${result.source} ${result.version} for:\n`);
+  for (const written of result.directories) process.stdout.write(`  ${relative(process.cwd(), written) || "."}\n`);
+  process.stdout.write(`\nDeclare it in your configuration:\n\n${requiredProvidersSnippet(result.version)}`);
+  return 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}

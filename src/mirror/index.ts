@@ -1,0 +1,130 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+
+/**
+ * Places the bundled provider where `terraform init` finds it with no network and no CLI
+ * configuration: the implicit local mirror `terraform.d/plugins/<host>/<namespace>/<type>/<version>/<os>_<arch>/`
+ * inside the working directory.
+ *
+ * Each platform directory holds a POSIX sh launcher (the executable Terraform runs) and the
+ * bundled JavaScript itself, so the lock file's h1: hash of the directory covers the code.
+ */
+export const PROVIDER_HOST = "cdktf-github-secrets.local";
+export const PROVIDER_NAMESPACE = "ghsecrets";
+export const PROVIDER_TYPE = "ghsecrets";
+export const PROVIDER_SOURCE = `${PROVIDER_HOST}/${PROVIDER_NAMESPACE}/${PROVIDER_TYPE}`;
+export const DEFAULT_PLATFORMS = ["linux_amd64", "linux_arm64", "darwin_amd64", "darwin_arm64"];
+/** Points the launcher at a particular node binary (default: `node` on PATH). */
+export const NODE_OVERRIDE_ENV = "CDKTF_GITHUB_SECRETS_NODE";
+
+const PACKAGE_NAME = "cdktf-github-secrets";
+const BUNDLE_IN_PACKAGE = join("dist", "provider-bundle", "terraform-provider-ghsecrets.cjs");
+/**
+ * Name of the bundle inside a platform directory. It must NOT start with
+ * "terraform-provider-ghsecrets": Terraform runs the first file with that prefix.
+ */
+const BUNDLE_FILE = "ghsecrets-provider.cjs";
+
+export interface MirrorOptions {
+  /** `<os>_<arch>` names; default linux/darwin on amd64/arm64. */
+  platforms?: string[];
+  /** The bundled provider; default the package's own `dist/provider-bundle/...`. */
+  bundlePath?: string;
+}
+
+export interface MirrorResult {
+  source: string;
+  version: string;
+  /** Platform directories written (absolute paths). */
+  directories: string[];
+}
+
+interface PackageRoot {
+  dir: string;
+  version: string;
+}
+
+/** The folder holding this package's package.json, found by walking up from this file. */
+function packageRoot(): PackageRoot {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest)) {
+      const parsed = JSON.parse(readFileSync(manifest, "utf8")) as { name?: string; version?: string };
+      if (parsed.name === PACKAGE_NAME && parsed.version) return { dir, version: parsed.version };
+    }
+    if (dirname(dir) === dir) throw new Error(`cannot find the ${PACKAGE_NAME} package root above ${__dirname}`);
+  }
+}
+
+function launcherScript(): string {
+  // exec: the node process replaces the shell, so Terraform's signals and exit status reach it directly.
+  return [
+    "#!/bin/sh",
+    "# Terraform provider ghsecrets (cdktf-github-secrets): runs the bundled provider next to this file with Node.js >= 20.",
+    `# Set ${NODE_OVERRIDE_ENV} to choose the node binary.`,
+    // The directory of this file without forking dirname (Terraform runs it by a path with a slash).
+    'case "$0" in */*) dir=${0%/*} ;; *) dir=. ;; esac',
+    `node_bin="\${${NODE_OVERRIDE_ENV}:-node}"`,
+    'if ! command -v "$node_bin" >/dev/null 2>&1; then',
+    `  echo "terraform-provider-ghsecrets needs Node.js >= 20, but '$node_bin' was not found. Install Node.js or set ${NODE_OVERRIDE_ENV} to the node binary." >&2`,
+    "  exit 1",
+    "fi",
+    `exec "$node_bin" "$dir/${BUNDLE_FILE}" "$@"`,
+    "",
+  ].join("\n");
+}
+
+/** Writes only when the content differs, so a re-synth leaves files (and their mtimes) alone. */
+function writeIfChanged(path: string, content: Buffer, mode: number): void {
+  let same = false;
+  try {
+    const stat = statSync(path);
+    same = stat.size === content.length && readFileSync(path).equals(content);
+  } catch {
+    same = false;
+  }
+  if (!same) writeFileSync(path, content, { mode });
+  if ((statSync(path).mode & 0o777) !== mode) chmodSync(path, mode);
+}
+
+export function writeProviderMirror(workingDir: string, options: MirrorOptions = {}): MirrorResult {
+  const platforms = options.platforms ?? DEFAULT_PLATFORMS;
+  for (const platform of platforms) {
+    if (!/^[a-z0-9]+_[a-z0-9]+$/.test(platform)) throw new Error(`invalid platform "${platform}": expected <os>_<arch>, e.g. linux_amd64`);
+  }
+  const root = packageRoot();
+  const bundlePath = resolve(options.bundlePath ?? join(root.dir, BUNDLE_IN_PACKAGE));
+  if (!existsSync(bundlePath)) {
+    throw new Error(
+      `The bundled Terraform provider is missing (${bundlePath}). ` +
+        (options.bundlePath ? "Check the bundlePath option." : `Run \`npm run build\` in ${root.dir} first.`),
+    );
+  }
+  const bundle = readFileSync(bundlePath);
+  const launcher = Buffer.from(launcherScript());
+  const { version } = root;
+  const directories: string[] = [];
+  for (const platform of platforms) {
+    const dir = resolve(workingDir, "terraform.d", "plugins", PROVIDER_HOST, PROVIDER_NAMESPACE, PROVIDER_TYPE, version, platform);
+    mkdirSync(dir, { recursive: true });
+    writeIfChanged(join(dir, BUNDLE_FILE), bundle, 0o644);
+    writeIfChanged(join(dir, `terraform-provider-${PROVIDER_TYPE}_v${version}`), launcher, 0o755);
+    directories.push(dir);
+  }
+  return { source: PROVIDER_SOURCE, version, directories };
+}
+
+/** The `required_providers` entry for HCL configurations that use the mirror. */
+export function requiredProvidersSnippet(version: string): string {
+  return [
+    "terraform {",
+    "  required_providers {",
+    `    ${PROVIDER_TYPE} = {`,
+    `      source  = "${PROVIDER_SOURCE}"`,
+    `      version = "${version}"`,
+    "    }",
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+}
