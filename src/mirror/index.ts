@@ -44,8 +44,23 @@ interface PackageRoot {
   version: string;
 }
 
+let cachedRoot: PackageRoot | undefined;
+
 /** The folder holding this package's package.json, found by walking up from this file. */
 function packageRoot(): PackageRoot {
+  cachedRoot ??= findPackageRoot();
+  return cachedRoot;
+}
+
+/**
+ * The version of this package, which is also the version of the provider it bundles: the
+ * constructs pin exactly this version, so the configuration always matches the mirror beside it.
+ */
+export function packageVersion(): string {
+  return packageRoot().version;
+}
+
+function findPackageRoot(): PackageRoot {
   for (let dir = __dirname; ; dir = dirname(dir)) {
     const manifest = join(dir, "package.json");
     if (existsSync(manifest)) {

@@ -1,0 +1,89 @@
+import { TerraformResource, type TerraformMetaArguments } from "cdktf";
+import type { Construct } from "constructs";
+import { hclAttributes } from "./hcl-attributes";
+
+/** Attributes of `ghsecrets_environment_secret`, in the provider's terms (no checks, no defaults). */
+export interface EnvironmentSecretResourceConfig extends TerraformMetaArguments {
+  /** `repository`: `owner/name`. Changing it replaces the secret. */
+  readonly repository: string;
+  /** `environment`: name of the GitHub environment. Changing it replaces the secret. */
+  readonly environment: string;
+  /** `secret_name`. Changing it replaces the secret. */
+  readonly secretName: string;
+  /** `value`: write-only (Terraform ≥ 1.11), never stored in plan or state. */
+  readonly value?: string;
+  /** `value_env`: environment variable the provider reads at plan/apply time. */
+  readonly valueEnv?: string;
+  /** `encrypted_value`: base64 sealed box for the environment's public key. */
+  readonly encryptedValue?: string;
+  /** `key_id`: id of the key `encryptedValue` was sealed with. */
+  readonly keyId?: string;
+}
+
+/**
+ * L1 binding of the `ghsecrets_environment_secret` resource, one-to-one with the provider schema.
+ * Prefer the `EnvironmentSecret` construct, which validates its input and picks the value attributes
+ * from a `SecretValue`; reach this one through `EnvironmentSecret.resource` for escape hatches
+ * (`lifecycle`, `addOverride`, `dependsOn`).
+ */
+export class EnvironmentSecretResource extends TerraformResource {
+  /** Resource type, as used by `Testing` matchers (`toHaveResourceWithProperties(EnvironmentSecretResource, ...)`). */
+  public static readonly tfResourceType = "ghsecrets_environment_secret";
+
+  private readonly config: EnvironmentSecretResourceConfig;
+
+  public constructor(scope: Construct, id: string, config: EnvironmentSecretResourceConfig) {
+    super(scope, id, {
+      terraformResourceType: EnvironmentSecretResource.tfResourceType,
+      provider: config.provider,
+      dependsOn: config.dependsOn,
+      count: config.count,
+      lifecycle: config.lifecycle,
+      forEach: config.forEach,
+      provisioners: config.provisioners,
+      connection: config.connection,
+    });
+    this.config = config;
+  }
+
+  /** `id`: `owner/repo:environment:SECRET_NAME`, the same form `terraform import` takes. */
+  public get id(): string {
+    return this.getStringAttribute("id");
+  }
+
+  /** `value_fingerprint`: changes whenever the value changes; does not reveal the value. */
+  public get valueFingerprint(): string {
+    return this.getStringAttribute("value_fingerprint");
+  }
+
+  /** `created_at`, as GitHub reports it (ISO 8601). */
+  public get createdAt(): string {
+    return this.getStringAttribute("created_at");
+  }
+
+  /** `updated_at`, as GitHub reports it (ISO 8601). */
+  public get updatedAt(): string {
+    return this.getStringAttribute("updated_at");
+  }
+
+  protected override synthesizeAttributes(): { [name: string]: unknown } {
+    return this.attributes();
+  }
+
+  protected override synthesizeHclAttributes(): { [name: string]: unknown } {
+    return hclAttributes(this.attributes());
+  }
+
+  private attributes(): Record<string, string | undefined> {
+    const c = this.config;
+    return {
+      repository: c.repository,
+      environment: c.environment,
+      secret_name: c.secretName,
+      value: c.value,
+      value_env: c.valueEnv,
+      encrypted_value: c.encryptedValue,
+      key_id: c.keyId,
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import * as path from "node:path";
+import type { ISynthesisSession, TerraformStack } from "cdktf";
+// Not re-exported from the package root, but public API of cdktf since 0.15 (TerraformAsset uses it).
+import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
+import type { IConstruct } from "constructs";
+import { writeProviderMirror } from "../mirror";
+
+// Several provider constructs (a default one and aliases) can live in one stack; the mirror is the
+// same for all of them, so it is written once per stack directory and synthesis session.
+const written = new WeakMap<ISynthesisSession, Set<string>>();
+
+/**
+ * At synth time, copy the bundled provider into the stack's working directory as an implicit local
+ * mirror (`terraform.d/plugins/...`), so `terraform init` there finds it with no network and no CLI
+ * configuration.
+ */
+export function writeMirrorOnSynth(construct: IConstruct, stack: TerraformStack): void {
+  addCustomSynthesis(construct, {
+    onSynthesize(session: ISynthesisSession) {
+      const workingDir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
+      let dirs = written.get(session);
+      if (dirs === undefined) {
+        dirs = new Set();
+        written.set(session, dirs);
+      }
+      if (dirs.has(workingDir)) {
+        return;
+      }
+      dirs.add(workingDir);
+      writeProviderMirror(workingDir);
+    },
+  });
+}

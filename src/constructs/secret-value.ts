@@ -1,0 +1,220 @@
+import { inspect } from "node:util";
+import { Annotations, TerraformVariable, Token } from "cdktf";
+import type { IConstruct } from "constructs";
+import { checkValueSize } from "../rules";
+import { constructError } from "./errors";
+
+/**
+ * The attributes of `ghsecrets_environment_secret` that carry a value; exactly one source is set.
+ * Returned by `SecretValue.bind`.
+ */
+export interface SecretValueConfig {
+  /** Write-only `value`: Terraform passes it to the provider but keeps it out of plan and state. */
+  readonly value?: string;
+  /** `value_env`: name of the environment variable the provider reads at plan and apply time. */
+  readonly valueEnv?: string;
+  /** `encrypted_value`: base64 sealed box made with the environment's public key. */
+  readonly encryptedValue?: string;
+  /** `key_id`: id of the public key `encryptedValue` was sealed with. */
+  readonly keyId?: string;
+}
+
+/** How a `SecretValue` reaches GitHub; see the factory of the same name. */
+export type SecretValueSource = "env" | "variable" | "token" | "encrypted" | "plaintext";
+
+type Source =
+  | { readonly kind: "env"; readonly name: string }
+  | { readonly kind: "variable"; readonly variable: TerraformVariable }
+  | { readonly kind: "token"; readonly expression: string }
+  | { readonly kind: "encrypted"; readonly ciphertext: string; readonly keyId: string }
+  | { readonly kind: "plaintext"; readonly text: string };
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// crypto_box_SEALBYTES: the sender's ephemeral public key (32) and the MAC (16).
+const SEALED_BOX_OVERHEAD = 48;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Where the value of an `EnvironmentSecret` comes from. Pick a source with one of the factories; each
+ * documents what it keeps out of (or puts into) the synthesized config, the plan and the state.
+ *
+ * In every case the provider encrypts the value for the environment at apply time; the state never
+ * holds the plaintext, only a fingerprint that drives the plan diff without revealing the value.
+ */
+export class SecretValue {
+  /**
+   * The provider reads the environment variable `name` when terraform plans and applies (`value_env`).
+   * Nothing secret is written to the config, the plan or the state; the variable must be set in every
+   * process that runs `terraform plan` or `terraform apply` (not at synth time). Recommended for CI.
+   *
+   * @param name an environment variable name, such as `DB_PASSWORD`
+   */
+  public static fromEnv(name: string): SecretValue {
+    return new SecretValue({ kind: "env", name });
+  }
+
+  /**
+   * The value of a Terraform input variable, sent through the write-only `value` attribute, so it is
+   * kept out of the state and shown as `(write-only attribute)` in plans. Declare the variable with
+   * `sensitive: true` (a warning is added otherwise) and, to keep it out of saved plan files too, make it
+   * ephemeral: `variable.addOverride("ephemeral", true)`. Give the value with `TF_VAR_<name>` or a
+   * `.tfvars` file, never as the variable's `default` (which would be written to `cdk.tf.json`).
+   */
+  public static fromVariable(variable: TerraformVariable): SecretValue {
+    return new SecretValue({ kind: "variable", variable });
+  }
+
+  /**
+   * A reference resolved by Terraform, such as another resource's attribute (for example the `result`
+   * of a `random_password`), sent through the write-only `value` attribute. It must be an unresolved
+   * token; a literal string is an error (use `unsafePlainText` for that). Note that the other resource
+   * usually keeps the value in its own state.
+   */
+  public static fromToken(expression: string): SecretValue {
+    return new SecretValue({ kind: "token", expression });
+  }
+
+  /**
+   * A value already sealed for the environment: the base64 libsodium sealed box made with the
+   * environment's public key, and that key's id (`encrypted_value` + `key_id`). Only GitHub can open
+   * it, so it may sit in the config, plan and state. When GitHub rotates the environment's key, seal the
+   * value again with the new key.
+   */
+  public static encrypted(ciphertext: string, keyId: string): SecretValue {
+    return new SecretValue({ kind: "encrypted", ciphertext, keyId });
+  }
+
+  /**
+   * A literal plaintext value. It works, but the plaintext is written to `cdk.tf.json` (kept out of the
+   * plan and state, as the attribute is write-only), so anyone who can read the synthesized output can
+   * read the secret; a warning annotation says so. Meant for tests and throw-away values.
+   */
+  public static unsafePlainText(text: string): SecretValue {
+    return new SecretValue({ kind: "plaintext", text });
+  }
+
+  private constructor(private readonly source: Source) {}
+
+  /** Which factory made this value. */
+  public get sourceKind(): SecretValueSource {
+    return this.source.kind;
+  }
+
+  /**
+   * Checks this value for the secret `scope` and returns the resource attributes that carry it.
+   * Called by `EnvironmentSecret`; warnings are attached to `scope`. Errors name `scope`'s path.
+   */
+  public bind(scope: IConstruct): SecretValueConfig {
+    const fail = (...problems: string[]) => constructError("EnvironmentSecret", scope, problems);
+    const s = this.source;
+    switch (s.kind) {
+      case "env":
+        if (!Token.isUnresolved(s.name) && !ENV_NAME.test(s.name)) {
+          throw fail(
+            `SecretValue.fromEnv("${s.name}"): "${s.name}" is not an environment variable name: ` +
+              `use letters, digits and '_', not starting with a digit, such as DB_PASSWORD`,
+          );
+        }
+        return { valueEnv: s.name };
+
+      case "variable":
+        checkVariable(scope, s.variable);
+        return { value: s.variable.stringValue };
+
+      case "token":
+        if (!Token.isUnresolved(s.expression)) {
+          throw fail(
+            "SecretValue.fromToken() was given a literal string, not a reference: pass a resource attribute " +
+              "(such as password.result); for a literal use SecretValue.fromEnv or SecretValue.fromVariable",
+          );
+        }
+        return { value: s.expression };
+
+      case "encrypted": {
+        const problems = checkCiphertext(s.ciphertext, s.keyId);
+        if (problems.length > 0) {
+          throw fail(...problems);
+        }
+        return { encryptedValue: s.ciphertext, keyId: s.keyId };
+      }
+
+      case "plaintext": {
+        const problems = checkValueSize(s.text);
+        if (problems.length > 0) {
+          throw fail(...problems);
+        }
+        Annotations.of(scope).addWarning(
+          "SecretValue.unsafePlainText: the secret's plaintext is written to cdk.tf.json, so anyone who can " +
+            "read the synthesized output can read it. Use SecretValue.fromEnv or SecretValue.fromVariable instead.",
+        );
+        return { value: s.text };
+      }
+    }
+  }
+
+  /** Never shows a plaintext, even when the object is logged. */
+  public toString(): string {
+    return `SecretValue(${this.source.kind})`;
+  }
+
+  /** Never serializes a plaintext. */
+  public toJSON(): { source: SecretValueSource } {
+    return { source: this.source.kind };
+  }
+
+  /** Keeps `console.log(secretValue)` from printing the private plaintext field. */
+  public [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
+function checkVariable(scope: IConstruct, variable: TerraformVariable): void {
+  const name = variable.node.id;
+  if (variable.sensitive !== true) {
+    Annotations.of(scope).addWarning(
+      `SecretValue.fromVariable: variable "${name}" is not sensitive, so Terraform may show its value in ` +
+        `its output. Declare it with sensitive: true (and make it ephemeral with ` +
+        `variable.addOverride("ephemeral", true) to keep it out of saved plan files).`,
+    );
+  }
+  if (variable.default !== undefined && variable.default !== null && !Token.isUnresolved(variable.default)) {
+    const problems = typeof variable.default === "string" ? checkValueSize(variable.default) : [];
+    if (problems.length > 0) {
+      throw constructError(
+        "EnvironmentSecret",
+        scope,
+        problems.map((p) => `variable "${name}" default: ${p}`),
+      );
+    }
+    Annotations.of(scope).addWarning(
+      `SecretValue.fromVariable: variable "${name}" has a default, which is written in plain text to ` +
+        `cdk.tf.json. Remove the default and give the value with TF_VAR_${name} or a .tfvars file.`,
+    );
+  }
+}
+
+function checkCiphertext(ciphertext: string, keyId: string): string[] {
+  const problems: string[] = [];
+  if (!Token.isUnresolved(ciphertext)) {
+    if (!BASE64.test(ciphertext)) {
+      problems.push(
+        "SecretValue.encrypted(): the ciphertext is not base64: pass the sealed box exactly as GitHub's " +
+          "encryption examples print it (base64 of crypto_box_seal output)",
+      );
+    } else {
+      const bytes = Buffer.from(ciphertext, "base64").byteLength;
+      if (bytes < SEALED_BOX_OVERHEAD) {
+        problems.push(
+          `SecretValue.encrypted(): the ciphertext is ${bytes} bytes, shorter than any sealed box ` +
+            `(${SEALED_BOX_OVERHEAD} bytes of overhead): seal the value with the environment's public key`,
+        );
+      } else {
+        problems.push(...checkValueSize(new Uint8Array(bytes - SEALED_BOX_OVERHEAD)));
+      }
+    }
+  }
+  if (!Token.isUnresolved(keyId) && keyId.trim() === "") {
+    problems.push("SecretValue.encrypted(): keyId is empty: pass the key_id of the public key used to seal the value");
+  }
+  return problems;
+}
