@@ -72,7 +72,7 @@ function demoValue(variable: string): string {
 
 async function main(): Promise<void> {
   const cdktf = JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")) as { app: string; output?: string };
-  const outdir = join(ROOT, cdktf.output ?? "cdktf.out");
+  const outdir = resolve(ROOT, process.env.CDKTF_OUTDIR || cdktf.output || "cdktf.out");
   const real = Boolean(process.env.GITHUB_TOKEN && process.env.EXAMPLE_REPOSITORY);
   const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "true" };
   // A CLI configuration variable naming a file that does not exist only makes terraform warn on every command.
