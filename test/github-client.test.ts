@@ -9,8 +9,7 @@ import {
   RepositoryNotFoundError,
   ValidationFailedError,
 } from "../src/github";
-import { EnvironmentSecretLifecycle } from "../src/lifecycle";
-import { startFixture } from "./helpers/lifecycle-fixture";
+import { lifecycleFor, startFixture } from "./helpers/lifecycle-fixture";
 
 const PUT_ROUTE = "/repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}";
 const PUT = `PUT ${PUT_ROUTE}`;
@@ -53,14 +52,9 @@ describe("waits and retries", () => {
 
   test("waits are bounded: a rate limit that does not clear fails with a typed error", async () => {
     const { emulator } = fixture;
-    const client = new EnvironmentSecretsClient({
-      credentials: { kind: "token", token: emulator.token },
-      baseUrl: emulator.url,
-      writeDelayMs: 0,
-      retry: { maxRateLimitWaits: 1, rateLimitUnitMs: 10 },
-    });
+    const { lifecycle } = lifecycleFor(emulator, { retry: { maxRateLimitWaits: 1, rateLimitUnitMs: 10 } });
     emulator.injectFault({ kind: "secondaryRateLimit", retryAfter: 1, count: 5, match: { method: "PUT" } });
-    await expect(new EnvironmentSecretLifecycle(client).create(at(), value)).rejects.toThrow(GithubUnavailableError);
+    await expect(lifecycle.create(at(), value)).rejects.toThrow(GithubUnavailableError);
     expect(emulator.requestCounts()[PUT]).toBe(2);
   });
 
@@ -89,9 +83,7 @@ describe("waits and retries", () => {
 
   test("writes are paced by writeDelayMs", async () => {
     const { emulator } = fixture;
-    const paced = new EnvironmentSecretLifecycle(
-      new EnvironmentSecretsClient({ credentials: { kind: "token", token: emulator.token }, baseUrl: emulator.url, writeDelayMs: 300 }),
-    );
+    const paced = lifecycleFor(emulator, { writeDelayMs: 300 }).lifecycle;
     const started = Date.now();
     await Promise.all([1, 2, 3].map((i) => paced.create(at("production", `S${i}`), value)));
     expect(Date.now() - started).toBeGreaterThanOrEqual(550);
@@ -101,8 +93,7 @@ describe("waits and retries", () => {
 describe("typed errors name repository, environment and secret", () => {
   test("401 bad credentials", async () => {
     const { emulator } = fixture;
-    const client = new EnvironmentSecretsClient({ credentials: { kind: "token", token: "wrong" }, baseUrl: emulator.url });
-    const error = await new EnvironmentSecretLifecycle(client).create(at(), value).catch((e: unknown) => e);
+    const error = await lifecycleFor(emulator, { token: "wrong" }).lifecycle.create(at(), value).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadCredentialsError);
     expect((error as GithubSecretsError).status).toBe(401);
     expect((error as Error).message).toMatch(/repository acme\/api, environment "production"/);
@@ -111,8 +102,7 @@ describe("typed errors name repository, environment and secret", () => {
   test("403 missing permission says what to grant", async () => {
     const { emulator } = fixture;
     emulator.addToken("read-only-token", { access: "read" });
-    const client = new EnvironmentSecretsClient({ credentials: { kind: "token", token: "read-only-token" }, baseUrl: emulator.url, writeDelayMs: 0 });
-    const error = await new EnvironmentSecretLifecycle(client).create(at(), value).catch((e: unknown) => e);
+    const error = await lifecycleFor(emulator, { token: "read-only-token" }).lifecycle.create(at(), value).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MissingPermissionError);
     expect((error as MissingPermissionError).grant).toMatch(/secrets=write/);
     expect((error as Error).message).toMatch(/grant the permissions "secrets=write"/);
@@ -130,9 +120,7 @@ describe("typed errors name repository, environment and secret", () => {
     const { emulator, lifecycle } = fixture;
     await lifecycle.create(at(), value);
     emulator.removeEnvironment("acme/api", "production");
-    const fresh = new EnvironmentSecretLifecycle(
-      new EnvironmentSecretsClient({ credentials: { kind: "token", token: emulator.token }, baseUrl: emulator.url }),
-    );
+    const fresh = lifecycleFor(emulator).lifecycle;
     expect(await fresh.read(at())).toEqual({ status: "gone" });
   });
 
@@ -167,10 +155,8 @@ test("no error path leaks the plaintext or the token", async () => {
   const { emulator, logger } = fixture;
   emulator.addToken(TOKEN, {});
   emulator.addToken("ghp_READONLYcanary", { access: "read" });
-  const make = (token: string, retry = {}) =>
-    new EnvironmentSecretLifecycle(
-      new EnvironmentSecretsClient({ credentials: { kind: "token", token }, baseUrl: emulator.url, writeDelayMs: 0, logger, retry: { retryBaseMs: 5, rateLimitUnitMs: 5, maxRateLimitWaits: 1, ...retry } }),
-    );
+  const make = (token: string) =>
+    lifecycleFor(emulator, { token, logger, retry: { retryBaseMs: 5, rateLimitUnitMs: 5, maxRateLimitWaits: 1 } }).lifecycle;
   const good = make(TOKEN);
   const secret = { kind: "plaintext" as const, value: PLAINTEXT };
   const failures: unknown[] = [];
@@ -214,15 +200,10 @@ test("no error path leaks the plaintext or the token", async () => {
 describe("timeouts and cancellation", () => {
   test("an answer that never comes times out per attempt and is retried", async () => {
     const { emulator } = fixture;
-    const client = new EnvironmentSecretsClient({
-      credentials: { kind: "token", token: emulator.token },
-      baseUrl: emulator.url,
-      writeDelayMs: 0,
-      retry: { requestTimeoutMs: 200, retryBaseMs: 10 },
-    });
+    const { lifecycle } = lifecycleFor(emulator, { retry: { requestTimeoutMs: 200 } });
     emulator.injectFault({ kind: "delay", ms: 5_000, match: { method: "PUT" } });
     const started = Date.now();
-    await new EnvironmentSecretLifecycle(client).create(at(), value);
+    await lifecycle.create(at(), value);
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(emulator.requestCounts()[PUT]).toBe(2);
     expect(emulator.getSecretValue("acme/api", "production", "DB_PASSWORD")).toBe("v");

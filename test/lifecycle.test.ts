@@ -1,8 +1,7 @@
 import { sealSecret } from "../src/crypto";
-import { EnvironmentSecretsClient } from "../src/github";
 import { EnvironmentSecretLifecycle, InvalidSecretError } from "../src/lifecycle";
 import type { GithubEmulator } from "../src/testing";
-import { ENVIRONMENTS, startFixture } from "./helpers/lifecycle-fixture";
+import { ENVIRONMENTS, lifecycleFor, startFixture } from "./helpers/lifecycle-fixture";
 
 const LIST = "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets";
 const KEY = "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key";
@@ -60,7 +59,7 @@ test("a change made outside is read as changed", async () => {
   const { updatedAt } = await lifecycle.create(at("production"), { kind: "plaintext", value: "mine" });
   emulator.setSecretOutOfBand("acme/api", "production", "DB_PASSWORD", "theirs");
   // A fresh process (a new Terraform refresh) has no cached listing.
-  const fresh = (await startFixtureFor(emulator)).lifecycle;
+  const fresh = lifecycleFor(emulator).lifecycle;
   const read = await fresh.read(at("production"), updatedAt);
   expect(read).toMatchObject({ status: "changed" });
 });
@@ -68,7 +67,7 @@ test("a change made outside is read as changed", async () => {
 test("a delete made outside is read as gone", async () => {
   const { updatedAt } = await lifecycle.create(at("production"), { kind: "plaintext", value: "mine" });
   emulator.deleteSecretOutOfBand("acme/api", "production", "DB_PASSWORD");
-  const fresh = (await startFixtureFor(emulator)).lifecycle;
+  const fresh = lifecycleFor(emulator).lifecycle;
   expect(await fresh.read(at("production"), updatedAt)).toEqual({ status: "gone" });
 });
 
@@ -126,12 +125,3 @@ test("invalid input is refused before any call, naming the secret and the fix", 
   );
   expect(Object.keys(emulator.requestCounts())).toEqual([]);
 });
-
-async function startFixtureFor(existing: GithubEmulator) {
-  const client = new EnvironmentSecretsClient({
-    credentials: { kind: "token", token: existing.token },
-    baseUrl: existing.url,
-    writeDelayMs: 0,
-  });
-  return { lifecycle: new EnvironmentSecretLifecycle(client) };
-}

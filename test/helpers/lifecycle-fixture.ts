@@ -13,17 +13,25 @@ export function recordingLogger(): Logger & { lines: string[] } {
 
 export const ENVIRONMENTS = ["production", "prod/us-east", "staging env", "ünïcödé"];
 
-/** An emulator with `acme/api` and its environments, and a client with no pacing and fast retries. */
-export async function startFixture(options: Partial<ClientOptions> = {}) {
-  const emulator = await GithubEmulator.start({ repositories: { "acme/api": ENVIRONMENTS } });
-  const logger = recordingLogger();
+/**
+ * A lifecycle talking to the emulator as a fresh provider process would (empty caches), with no
+ * write pacing and fast 5xx back-off unless `options` say otherwise.
+ */
+export function lifecycleFor(emulator: GithubEmulator, options: Partial<ClientOptions> & { token?: string } = {}) {
+  const { token = emulator.token, ...rest } = options;
   const client = new EnvironmentSecretsClient({
-    credentials: { kind: "token", token: emulator.token },
+    credentials: { kind: "token", token },
     baseUrl: emulator.url,
     writeDelayMs: 0,
-    retry: { retryBaseMs: 10, rateLimitUnitMs: 1000 },
-    logger,
-    ...options,
+    ...rest,
+    retry: { retryBaseMs: 10, ...rest.retry },
   });
-  return { emulator, client, logger, lifecycle: new EnvironmentSecretLifecycle(client) };
+  return { client, lifecycle: new EnvironmentSecretLifecycle(client) };
+}
+
+/** An emulator with `acme/api` and its environments, and a lifecycle that records its log. */
+export async function startFixture() {
+  const emulator = await GithubEmulator.start({ repositories: { "acme/api": ENVIRONMENTS } });
+  const logger = recordingLogger();
+  return { emulator, logger, ...lifecycleFor(emulator, { logger }) };
 }
