@@ -446,6 +446,30 @@ describe("out-of-band changes and timestamps", () => {
       await fixed.stop();
     }
   });
+
+  test("a write's Date header is never earlier than the updated_at it stamped, even across a second", async () => {
+    // Every clock read moves time on by 0.4 s, so request start and store write fall in different
+    // seconds: a Date taken before the write would look older than the write itself.
+    let now = Date.parse("2024-01-02T03:04:05.000Z");
+    const ticking = await GithubEmulator.start({ clock: () => (now += 400), repositories: { "o/r": ["e"] } });
+    try {
+      const auth = { authorization: `token ${ticking.token}` };
+      const base = `${ticking.url}/repos/o/r/environments/e/secrets`;
+      const key = await json<{ key_id: string; key: string }>(await fetch(`${base}/public-key`, { headers: auth }));
+      for (let i = 0; i < 5; i++) {
+        const put = await fetch(`${base}/S`, {
+          method: "PUT",
+          headers: { ...auth, "content-type": "application/json" },
+          body: JSON.stringify({ encrypted_value: seal(`v${i}`, key.key), key_id: key.key_id }),
+        });
+        expect(put.status).toBe(i === 0 ? 201 : 204);
+        const stamped = Date.parse(ticking.listSecrets("o/r", "e")[0].updatedAt);
+        expect(Date.parse(put.headers.get("date")!)).toBeGreaterThanOrEqual(stamped);
+      }
+    } finally {
+      await ticking.stop();
+    }
+  });
 });
 
 describe("request counts", () => {

@@ -70,7 +70,7 @@ export interface GithubSecretsProviderProps {
    * Milliseconds to wait between two writes (PUT/DELETE) to GitHub. GitHub asks integrations to space
    * content-creating requests; raise this when applying many secrets hits secondary rate limits.
    *
-   * @default 1000 (0 suits the emulator of `cdktf-github-secrets/testing`)
+   * @default 1000, or 0 when the API is on a loopback address (the emulator of `cdktf-github-secrets/testing`)
    */
   readonly writeDelayMs?: number;
 

@@ -241,15 +241,22 @@ export class GithubEmulator {
     return env;
   }
 
+  /**
+   * Writes a reply. Clients record the Date of a write as the secret's last update, so, as on a real
+   * server, it is read when the answer is written (after the store changed) and from the clock that
+   * stamps updated_at, also when a test injects one. Taken before the write, a write that crossed a
+   * second boundary looked newer than its own Date: a false "changed outside Terraform".
+   */
+  private answer(res: ServerResponse, reply: Reply, requestId: string): void {
+    send(res, { ...reply, headers: { date: new Date(this.clock()).toUTCString(), ...reply.headers } }, requestId);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = `${randomBytes(4).toString("hex")}:${randomBytes(6).toString("hex")}`.toUpperCase();
-    // Clients record the Date of a write as the secret's last update: it must come from the same
-    // clock that stamps updated_at, also when a test injects one.
-    res.setHeader("date", new Date(this.clock()).toUTCString());
     try {
       await this.dispatch(req, res, requestId);
     } catch (err) {
-      send(res, replyForError(err), requestId);
+      this.answer(res, replyForError(err), requestId);
     }
   }
 
@@ -262,7 +269,7 @@ export class GithubEmulator {
     const grant = this.tokenRegistry.grantFor(req.headers.authorization);
 
     if (!found) {
-      send(res, grant ? notFound() : badCredentials(), requestId);
+      this.answer(res, grant ? notFound() : badCredentials(), requestId);
       return;
     }
     const { route, params } = found;
@@ -274,22 +281,22 @@ export class GithubEmulator {
     if (this.stopping) return;
 
     if (!grant) {
-      send(res, badCredentials(), requestId);
+      this.answer(res, badCredentials(), requestId);
       return;
     }
     const fullName = `${params.owner}/${params.repo}`;
     const repo = this.store.repository(fullName);
     if (!repo || !canSeeRepository(grant, fullName)) {
-      send(res, notFound(), requestId);
+      this.answer(res, notFound(), requestId);
       return;
     }
     const env = params.environment_name === undefined ? undefined : this.store.environment(repo, params.environment_name);
     if (route.needsEnvironment && !env) {
-      send(res, notFound(), requestId);
+      this.answer(res, notFound(), requestId);
       return;
     }
     if (route.writePermission && !canWrite(grant)) {
-      send(
+      this.answer(
         res,
         errorReply(403, "Resource not accessible by personal access token", {
           "x-accepted-github-permissions": route.writePermission,
@@ -308,7 +315,7 @@ export class GithubEmulator {
       baseUrl,
       json: () => readJson(req),
     });
-    send(res, reply, requestId);
+    this.answer(res, reply, requestId);
   }
 
   /** Applies a fault; true if it answered (or dropped) the request, false to carry on normally. */
@@ -321,10 +328,10 @@ export class GithubEmulator {
         await this.sleep(fault.ms);
         return false;
       case "status":
-        send(res, errorReply(fault.status, fault.message ?? statusMessage(fault.status)), requestId);
+        this.answer(res, errorReply(fault.status, fault.message ?? statusMessage(fault.status)), requestId);
         return true;
       case "secondaryRateLimit":
-        send(
+        this.answer(
           res,
           errorReply(
             403,
@@ -335,7 +342,7 @@ export class GithubEmulator {
         );
         return true;
       case "rateLimit429":
-        send(
+        this.answer(
           res,
           errorReply(429, fault.message ?? "Too many requests. Please wait before trying again.", {
             "retry-after": String(fault.retryAfter),
@@ -344,7 +351,7 @@ export class GithubEmulator {
         );
         return true;
       case "primaryRateLimit":
-        send(
+        this.answer(
           res,
           errorReply(403, "API rate limit exceeded for user ID 1.", {
             "x-ratelimit-limit": "5000",
