@@ -1,26 +1,25 @@
 // npm run bench:provider — figures for the Terraform provider, measured side by side in one run:
-//   1. plugin start to handshake line (median), next to a bare `node` start;
+//   1. plugin start (the launcher Terraform runs) to handshake line (median), next to a bare `node` start;
 //   2. peak RSS of the provider processes Terraform starts for a 100-secret plan;
 //   3. `terraform plan` wall time for 100 existing secrets: ours (refreshes all 100 against the
 //      emulator) next to 100 terraform_data resources (refresh nothing), and the ratio.
 import { spawn } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { median, ms, platform, require, root, Workdir } from "./lib.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS || 7);
 const SECRETS = 100;
-const BUNDLE = join(root, "dist/provider-bundle/terraform-provider-ghsecrets.cjs");
 const { createSelfSignedCertificate } = require("./dist/provider/protocol/certificate.js");
 const { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } = require("./dist/provider/protocol/handshake.js");
 const { writeProviderMirror, PROVIDER_SOURCE } = require("./dist/mirror/index.js");
 const { GithubEmulator } = require("./dist/testing/index.js");
 
 /** Milliseconds from spawn to the first stdout line, then asks the process to stop. */
-function timeToFirstLine(args, env) {
+function timeToFirstLine(command, args, env) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "ignore"] });
+    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "ignore"] });
     let elapsed;
     child.stdout.once("data", () => {
       elapsed = Number(process.hrtime.bigint() - started) / 1e6;
@@ -34,14 +33,22 @@ function timeToFirstLine(args, env) {
 async function startup() {
   const clientCert = createSelfSignedCertificate().certPem;
   const env = { ...process.env, [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: "6", PLUGIN_CLIENT_CERT: clientCert, PLUGIN_MIN_PORT: "10000", PLUGIN_MAX_PORT: "25000" };
-  const provider = [];
-  const bare = [];
-  await timeToFirstLine([BUNDLE], env); // warm the file cache
-  for (let i = 0; i < RUNS * 2; i++) {
-    provider.push(await timeToFirstLine([BUNDLE], env));
-    bare.push(await timeToFirstLine(["-e", "process.stdout.write('x\\n'); setTimeout(()=>{}, 10000)"], env));
+  // Through the launcher Terraform runs (sh, then node with its flags), as in real use.
+  const dir = new Workdir("startup");
+  try {
+    const [platformDir] = writeProviderMirror(dir.dir, { platforms: [platform()] }).directories;
+    const launcher = join(platformDir, readdirSync(platformDir).find((f) => f.startsWith("terraform-provider-")));
+    const provider = [];
+    const bare = [];
+    await timeToFirstLine(launcher, [], env); // warm the file cache
+    for (let i = 0; i < RUNS * 2; i++) {
+      provider.push(await timeToFirstLine(launcher, [], env));
+      bare.push(await timeToFirstLine(process.execPath, ["-e", "process.stdout.write('x\\n'); setTimeout(()=>{}, 10000)"], env));
+    }
+    return { provider: median(provider), bare: median(bare) };
+  } finally {
+    dir.remove();
   }
-  return { provider: median(provider), bare: median(bare) };
 }
 
 function secretsConfig(url) {
