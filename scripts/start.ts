@@ -2,7 +2,7 @@
  * `npm start`: the root cdktf app (cdktf.json) end to end.
  *
  * Without GITHUB_TOKEN and EXAMPLE_REPOSITORY it runs against the built-in GitHub emulator, whose
- * data is kept in cdktf.out/ so a second run shows "No changes". With both set it acts on real
+ * data and Terraform state are kept in cdktf.out/ so a second run shows "No changes". With both set it acts on real
  * GitHub: the repository's environments must exist and every variable the stack reads must be set.
  * Needs no cdktf-cli: the app is run as cdktf.json says, then terraform in the stack directory.
  */
@@ -116,7 +116,12 @@ async function main(): Promise<void> {
     // a colleague's Mac or in CI (init alone records only this machine's platform, and warns).
     const platforms = mirrorPlatforms(stackDir).flatMap((p) => [`-platform=${p}`]);
     await run("terraform", ["providers", "lock", "-fs-mirror=terraform.d/plugins", ...platforms, "-no-color"], { cwd: stackDir, env, capture: true });
-    await run("terraform", ["init", "-input=false", "-no-color"], { cwd: stackDir, env });
+    // The emulator's state lives beside the emulator's data in the output directory, apart from
+    // the stack's own state file (cdktf's default, in the project root, as `cdktf deploy` uses it
+    // on real GitHub): the two modes, and test runs with their own CDKTF_OUTDIR, never share state.
+    // -reconfigure: switching modes changes the backend path; never copy state from one to the other.
+    const backend = emulator ? [`-backend-config=path=${join(outdir, "emulator.tfstate")}`] : [];
+    await run("terraform", ["init", "-input=false", "-no-color", "-reconfigure", ...backend], { cwd: stackDir, env });
     step(4, "terraform plan");
     await run("terraform", ["plan", "-input=false", "-no-color", "-out=tfplan"], { cwd: stackDir, env });
     step(5, "terraform apply");
