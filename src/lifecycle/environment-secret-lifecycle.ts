@@ -36,10 +36,19 @@ export class InvalidSecretError extends Error {
   }
 }
 
-function isNewer(remote: string, recorded: string | undefined): boolean {
+/**
+ * How much later than the recorded write a listed `updated_at` may be and still be that write.
+ * GitHub stamps `updated_at` with the clock of the server that stored the secret and dates its
+ * answer with the clock of the one that replied, both in whole seconds: a small skew between them
+ * must not read as a change made elsewhere on every plan. The price: a change made by someone else
+ * within 2 s of Terraform's own write goes unnoticed until the next one.
+ */
+const CLOCK_SKEW_ALLOWANCE_MS = 2000;
+
+function changedSince(remote: string, recorded: string | undefined): boolean {
   if (!recorded) return false;
   const [a, b] = [Date.parse(remote), Date.parse(recorded)];
-  return !Number.isNaN(a) && !Number.isNaN(b) && a > b;
+  return !Number.isNaN(a) && !Number.isNaN(b) && a > b + CLOCK_SKEW_ALLOWANCE_MS;
 }
 
 /**
@@ -118,7 +127,7 @@ export class EnvironmentSecretLifecycle {
     const found = listing?.get(target.secretName);
     if (!found) return { status: "gone" };
     return {
-      status: isNewer(found.updatedAt, recordedUpdatedAt) ? "changed" : "unchanged",
+      status: changedSince(found.updatedAt, recordedUpdatedAt) ? "changed" : "unchanged",
       createdAt: found.createdAt,
       updatedAt: found.updatedAt,
     };

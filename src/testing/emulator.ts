@@ -185,8 +185,9 @@ export class GithubEmulator {
 
   /**
    * Creates or changes a secret as someone outside the client would (in the UI, another tool),
-   * with GitHub's rules enforced. `updated_at` becomes strictly later than before, even within
-   * the same second, so drift is always visible.
+   * with GitHub's rules enforced. `updated_at` becomes at least 5 s later than the last write,
+   * even when called right after it, so drift is always visible (clients allow GitHub's clocks a
+   * second or two of skew).
    */
   setSecretOutOfBand(repository: string, environment: string, name: string, plaintext: string): void {
     this.store.writeSecret(this.env(repository, environment), name, Buffer.from(plaintext, "utf8"), true);

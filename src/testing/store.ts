@@ -10,6 +10,9 @@ import {
 } from "./github-rules";
 import { EnvironmentKey, newEnvironmentKey } from "./keys";
 
+/** An out-of-band change is stamped at least this long after the secret's previous write. */
+export const OUT_OF_BAND_DELAY_SECONDS = 5;
+
 /** One stored secret. Times are whole epoch seconds. */
 export interface SecretRecord {
   readonly name: string;
@@ -121,7 +124,7 @@ export class Store {
 
   /**
    * Creates or changes a secret after checking GitHub's rules (name, size, count).
-   * `bumpPastPrevious` (out-of-band changes) stamps a time strictly later than the last one.
+   * `bumpPastPrevious` (out-of-band changes) stamps a time well after the last one.
    */
   writeSecret(env: EnvironmentRecord, name: string, value: Uint8Array, bumpPastPrevious: boolean): WriteOutcome {
     const problem = secretNameProblem(name);
@@ -134,9 +137,11 @@ export class Store {
     const existing = env.secrets.get(key);
     if (existing) {
       // An API write is stamped with the server's clock, as on GitHub (the same clock as the
-      // response's Date header, which clients record). An out-of-band change must be visibly
-      // newer than anything before it, even within the same second, so drift tests are exact.
-      existing.updatedAt = bumpPastPrevious ? Math.max(now, existing.updatedAt + 1) : now;
+      // response's Date header, which clients record). An out-of-band change is someone else's,
+      // made later: it is stamped at least OUT_OF_BAND_DELAY_SECONDS after the last write, also
+      // when a test makes it a millisecond after, so clients' allowance for clock skew between
+      // GitHub's servers (a second or two) cannot hide it and drift tests are exact.
+      existing.updatedAt = bumpPastPrevious ? Math.max(now, existing.updatedAt + OUT_OF_BAND_DELAY_SECONDS) : now;
       existing.value = value;
       return "updated";
     }
