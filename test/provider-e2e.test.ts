@@ -116,6 +116,22 @@ describe("one stack through its whole life", () => {
     expect(held("production", "SECRET_8_RENAMED")).toBe("value-8");
   });
 
+  test("a change of letter case only updates the state in place, never deletes (also with create_before_destroy)", async () => {
+    const renamed = { repository: REPO, environment: "production", secret_name: "SECRET_8_RENAMED", value_env: "S_8" };
+    const s10 = (secret_name: string) => ({ repository: REPO, environment: "production", secret_name, value_env: "S_10", lifecycle: { create_before_destroy: true } });
+    for (const name of ["secret_10", "SECRET_10"]) {
+      tf.writeConfig(providerConfig(secrets({ s8: renamed, s10: s10(name) })));
+      const { stdout } = await tf.ok(["plan", "-detailed-exitcode"], {}, 2);
+      expect(stdout).toMatch(/ghsecrets_environment_secret\.s10 will be updated in-place/);
+      expect(stdout).toMatch(/Plan: 0 to add, 1 to change, 0 to destroy/);
+      counts();
+      await tf.ok(["apply", "-auto-approve"]);
+      // Nothing to write: GitHub already holds this secret under its upper-case name.
+      expect(counts()).toEqual({ [LIST]: 2 });
+      expect(held("production", "SECRET_10")).toBe("value-10");
+    }
+  });
+
   test("terraform import adopts an existing secret; the next apply writes the declared value", async () => {
     emulator.setSecretOutOfBand(REPO, "prod/us-east", "ADOPTED", "old-value");
     const adopted = { repository: REPO, environment: "prod/us-east", secret_name: "ADOPTED", value_env: "ADOPTED_VALUE" };

@@ -22,5 +22,6 @@ export type {
 export type { Diagnostic, Severity } from "../protocol/diagnostics";
 export { UNKNOWN, isUnknown, type AttributeType, type ObjectValue, type Value } from "../protocol/values";
 export { DiagnosticError, errorDiagnostic } from "./diagnostic-error";
+export { attributesForcingReplacement } from "./replacement";
 export { createLogger, type LogFields, type LogLevel, type Logger } from "./logger";
 export { serveProvider } from "../server";

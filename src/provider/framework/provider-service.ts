@@ -12,6 +12,7 @@ import {
 } from "../protocol/values";
 import { checkDefinition } from "./definition-check";
 import { DiagnosticError, errorDiagnostic } from "./diagnostic-error";
+import { attributesForcingReplacement } from "./replacement";
 import type { Logger } from "./logger";
 import type { Attributes, ClientCapabilities, ProviderDefinition, ResourceContext, ResourceDefinition } from "./types";
 
@@ -69,7 +70,6 @@ interface Resource {
   def: ResourceDefinition<unknown>;
   type: ObjectType;
   writeOnly: string[];
-  replaceOn: string[];
 }
 
 /**
@@ -97,9 +97,6 @@ export class ProviderService {
         def: resource,
         type: objectType(resource.attributes),
         writeOnly: writeOnlyNames(resource.attributes),
-        replaceOn: Object.entries(resource.attributes)
-          .filter(([, a]) => a.requiresReplace)
-          .map(([name]) => name),
       });
     }
   }
@@ -320,8 +317,7 @@ export class ProviderService {
       const provider = await this.providerData();
       const result = await resource.def.plan({ prior, proposed, config, provider }, ctx);
       const planned = withoutWriteOnly(result.planned, resource.writeOnly);
-      const replace =
-        prior && planned ? resource.replaceOn.filter((name) => !sameValue(prior[name], planned[name])) : [];
+      const replace = prior && planned ? attributesForcingReplacement(resource.def.attributes, prior, planned) : [];
       return response(result.diagnostics ?? [], {
         planned_state: this.encode(resource, planned),
         requires_replace: replace.map(attributePathToProto),
@@ -393,10 +389,6 @@ export class ProviderService {
     this.stop();
     return { Error: "" };
   }
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  return (a ?? null) === (b ?? null);
 }
 
 function schemaToProto(attributes: Attributes, version: number, description: string): Message {

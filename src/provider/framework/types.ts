@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../protocol/diagnostics";
-import type { AttributeType, ObjectValue } from "../protocol/values";
+import type { AttributeType, ObjectValue, Value } from "../protocol/values";
 import type { Logger } from "./logger";
 
 /** One attribute of a flat schema. Exactly one of required / optional / computed (optional may join computed). */
@@ -12,8 +12,12 @@ export interface AttributeSchema {
   sensitive?: boolean;
   /** Terraform >= 1.11: sent in config only, never stored in plan or state (the framework nulls it). */
   writeOnly?: boolean;
-  /** A change of this attribute on an existing object plans a replacement (the framework reports it). */
-  requiresReplace?: boolean;
+  /**
+   * A change of this attribute on an existing object plans a replacement (the framework reports it):
+   * `true` for any change, or a test that tells which changes need one, like the plugin framework's
+   * RequiresReplaceIf (called with two known, different values).
+   */
+  requiresReplace?: boolean | ((prior: Value, planned: Value) => boolean);
 }
 
 export type Attributes = Record<string, AttributeSchema>;

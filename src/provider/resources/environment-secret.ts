@@ -1,8 +1,9 @@
 import { fingerprintSealed, fingerprintValue, refingerprint, saltOf } from "../../crypto";
 import { GithubSecretsError } from "../../github";
 import { type SecretAddress, formatImportId, parseImportId } from "../../lifecycle";
-import { checkEnvironmentName, checkRepository, checkSecretName, checkValueSize } from "../../rules";
+import { checkEnvironmentName, checkRepository, checkSecretName, checkValueSize, normalizeSecretName } from "../../rules";
 import {
+  attributesForcingReplacement,
   type Attributes,
   type Diagnostic,
   DiagnosticError,
@@ -36,7 +37,9 @@ const attributes: Attributes = {
   secret_name: {
     type: "string",
     required: true,
-    requiresReplace: true,
+    // GitHub names are case-insensitive: `db` to `DB` is the same secret, updated in place. A
+    // replacement would create DB, then delete db, which is DB again (with create_before_destroy).
+    requiresReplace: (prior, planned) => normalizeSecretName(String(prior)) !== normalizeSecretName(String(planned)),
     description: "Secret name: letters, digits and '_', not starting with a digit or GITHUB_. GitHub stores it upper case.",
   },
   value: {
@@ -66,7 +69,7 @@ const attributes: Attributes = {
   updated_at: { type: "string", computed: true, description: "When the secret was last written, by GitHub's clock." },
 };
 
-const REPLACE_ATTRIBUTES = ["repository", "environment", "secret_name"] as const;
+const ADDRESS_ATTRIBUTES = ["repository", "environment", "secret_name"] as const;
 
 function addressOf(state: ObjectValue): SecretAddress {
   return {
@@ -145,11 +148,11 @@ export const environmentSecretResource: ResourceDefinition<ProviderData> = {
     if (addressProblems.length > 0) throw new DiagnosticError(addressProblems);
 
     const source = sourceOrThrow(config, provider.env);
-    const replacing = prior !== null && REPLACE_ATTRIBUTES.some((name) => prior[name] !== proposed[name]);
+    const replacing = prior !== null && attributesForcingReplacement(attributes, prior, proposed).length > 0;
     const base = replacing ? null : prior;
     const fingerprint = await plannedFingerprint(source, base);
     const unchanged = base !== null && fingerprint === base.value_fingerprint;
-    const addressKnown = REPLACE_ATTRIBUTES.every((name) => typeof proposed[name] === "string");
+    const addressKnown = ADDRESS_ATTRIBUTES.every((name) => typeof proposed[name] === "string");
 
     return {
       planned: {
@@ -175,6 +178,9 @@ export const environmentSecretResource: ResourceDefinition<ProviderData> = {
       return { newState: null };
     }
     if (!config) throw new DiagnosticError({ severity: "error", summary: "No configuration to apply" });
+    // The plan kept updated_at only if the value is unchanged: then what changed is not on GitHub
+    // (the letter case of secret_name, or the same value from another source). Nothing to write.
+    if (prior && typeof planned.updated_at === "string") return { newState: planned };
 
     const address = addressOf(planned);
     const source = sourceOrThrow(config, provider.env);
