@@ -124,6 +124,17 @@ describe("typed errors name repository, environment and secret", () => {
     expect(await fresh.read(at())).toEqual({ status: "gone" });
   });
 
+  test("delete: gone with its environment is done, but a repository the token cannot see is an error", async () => {
+    const { emulator, lifecycle } = fixture;
+    await lifecycle.create(at(), value);
+    emulator.addToken("other-repos-token", { repositories: ["acme/other"] });
+    const blind = lifecycleFor(emulator, { token: "other-repos-token" }).lifecycle;
+    await expect(blind.delete(at())).rejects.toThrow(RepositoryNotFoundError);
+    expect(emulator.getSecretValue("acme/api", "production", "DB_PASSWORD")).toBe(value.value);
+    emulator.removeEnvironment("acme/api", "production");
+    expect(await lifecycle.delete(at())).toEqual({ alreadyGone: true });
+  });
+
   test("422 validation failure", async () => {
     const { emulator, lifecycle } = fixture;
     const key = emulator.getPublicKey("acme/api", "production");

@@ -128,14 +128,19 @@ export class EnvironmentSecretsClient {
 
   /** A 404 on an environment path: tell a missing repository from a missing environment. */
   private async explain404(error: unknown, subject: CallSubject): Promise<Error> {
+    return (await this.repositoryNotFound(subject)) ?? translateError(error, subject, "environment");
+  }
+
+  /** The error to report when the repository itself answers 404 (missing, or hidden from these credentials). */
+  private async repositoryNotFound(subject: CallSubject, options: CallOptions = {}): Promise<Error | undefined> {
     const api = await this.octokit();
     const { owner, name } = parseRepository(subject.repository);
     try {
-      await api.rest.repos.get({ owner, repo: name });
+      await api.rest.repos.get({ owner, repo: name, request: { signal: options.signal } });
+      return undefined;
     } catch (repoError) {
-      if ((repoError as { status?: number }).status === 404) return translateError(repoError, subject, "repository");
+      return (repoError as { status?: number }).status === 404 ? translateError(repoError, subject, "repository") : undefined;
     }
-    return translateError(error, subject, "environment");
   }
 
   private async call<T>(subject: CallSubject, options: CallOptions, run: (api: GithubApi) => Promise<T>): Promise<T> {
@@ -261,8 +266,12 @@ export class EnvironmentSecretsClient {
       return true;
     } catch (error) {
       if (options.signal?.aborted) throw cancelled(subjectOf(ref, secretName));
-      if ((error as { status?: number }).status === 404) return false;
-      throw translateError(error, subjectOf(ref, secretName));
+      if ((error as { status?: number }).status !== 404) throw translateError(error, subjectOf(ref, secretName));
+      // Gone with its environment, or never there: done. But a repository these credentials no
+      // longer see proves nothing, and "deleted" would drop a secret that may still exist.
+      const hidden = await this.repositoryNotFound(subjectOf(ref, secretName), options);
+      if (hidden) throw hidden;
+      return false;
     }
   }
 }
