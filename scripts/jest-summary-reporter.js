@@ -1,12 +1,17 @@
-// Prints one plain closing line, "N passed, N failed", from Jest's own aggregated results, so CI
-// can read the outcome without parsing Jest's human summary. Suites that failed to run at all
-// (a syntax error, a missing module) count as failures.
+// Prints one plain line, "N passed, N failed", from Jest's own aggregated results, so CI can read
+// the outcome without parsing Jest's human summary. Suites that failed to run at all (a syntax
+// error, a missing module) count as failures. With JEST_SUMMARY_FILE set (.ci/run sets it), the
+// line is also written there, for the caller to print last, after Jest's own summary.
+const { writeFileSync } = require("node:fs");
+
 class SummaryReporter {
   onRunComplete(_contexts, results) {
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
     const skipped = results.numPendingTests + results.numTodoTests;
-    const line = `${results.numPassedTests} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : "");
+    if (skipped) process.stdout.write(`\n${skipped} tests skipped (a -t filter, or .skip/.todo left in a test file)\n`);
+    const line = `${results.numPassedTests} passed, ${failed} failed`;
     process.stdout.write(`\n${line}\n`);
+    if (process.env.JEST_SUMMARY_FILE) writeFileSync(process.env.JEST_SUMMARY_FILE, `${line}\n`);
   }
 }
 module.exports = SummaryReporter;
