@@ -88,12 +88,16 @@ describe("one stack through its whole life", () => {
 
   test("an out-of-band change is detected and the declared value restored", async () => {
     emulator.setSecretOutOfBand(REPO, "production", "SECRET_4", "tampered");
+    counts();
     const { stdout } = await tf.ok(["plan", "-detailed-exitcode"], {}, 2);
+    expect(counts()).toEqual({ [LIST]: 2 });
     expect(stdout).toMatch(/ghsecrets_environment_secret\.s4 will be updated in-place/);
     expect(stdout).toMatch(/changed outside Terraform/);
     expect(stdout).toMatch(/Plan: 0 to add, 1 to change, 0 to destroy/);
     await tf.ok(["apply", "-auto-approve"]);
     expect(held("production", "SECRET_4")).toBe("value-4");
+    // Apply refreshes (2 lists), fetches the production key once and writes once.
+    expect(counts()).toEqual({ [LIST]: 2, [KEY]: 1, [PUT]: 1 });
     await tf.ok(["plan", "-detailed-exitcode"], {}, 0);
   });
 
@@ -102,8 +106,10 @@ describe("one stack through its whole life", () => {
     const { stdout } = await tf.ok(["plan", "-detailed-exitcode"], {}, 2);
     expect(stdout).toMatch(/ghsecrets_environment_secret\.s6 will be created/);
     expect(stdout).toMatch(/Plan: 1 to add, 0 to change, 0 to destroy/);
+    counts();
     await tf.ok(["apply", "-auto-approve"]);
     expect(held("production", "SECRET_6")).toBe("value-6");
+    expect(counts()).toEqual({ [LIST]: 2, [KEY]: 1, [PUT]: 1 });
   });
 
   test("a rename replaces the secret", async () => {
@@ -111,7 +117,9 @@ describe("one stack through its whole life", () => {
     const { stdout } = await tf.ok(["plan", "-detailed-exitcode"], {}, 2);
     expect(stdout).toMatch(/ghsecrets_environment_secret\.s8 must be replaced/);
     expect(stdout).toMatch(/Plan: 1 to add, 0 to change, 1 to destroy/);
+    counts();
     await tf.ok(["apply", "-auto-approve"]);
+    expect(counts()).toEqual({ [LIST]: 2, [KEY]: 1, [PUT]: 1, [DELETE]: 1 });
     expect(held("production", "SECRET_8")).toBeUndefined();
     expect(held("production", "SECRET_8_RENAMED")).toBe("value-8");
   });
@@ -137,8 +145,12 @@ describe("one stack through its whole life", () => {
     const adopted = { repository: REPO, environment: "prod/us-east", secret_name: "ADOPTED", value_env: "ADOPTED_VALUE" };
     tf.writeConfig(providerConfig(secrets({ s8: { repository: REPO, environment: "production", secret_name: "SECRET_8_RENAMED", value_env: "S_8" }, adopted })));
     const env = { ADOPTED_VALUE: "declared" };
+    counts();
     const imported = await tf.ok(["import", "ghsecrets_environment_secret.adopted", `${REPO}:prod/us-east:ADOPTED`], env);
     expect(imported.stdout).toMatch(/Import successful/);
+    // The import looks the one secret up; `terraform import` then refreshes the whole state.
+    expect(counts()[GET_ONE]).toBe(1);
+    expect(emulator.requestCounts()[PUT]).toBeUndefined();
     const { stdout } = await tf.ok(["plan", "-detailed-exitcode"], env, 2);
     expect(stdout).toMatch(/ghsecrets_environment_secret\.adopted will be updated in-place/);
     await tf.ok(["apply", "-auto-approve"], env);
@@ -165,13 +177,16 @@ describe("one stack through its whole life", () => {
     expect(held("production", "FROM_BLOCK")).toBe("declared-too");
   });
 
-  test("destroy removes every secret, and destroying again succeeds", async () => {
+  test("destroy removes every secret, also one deleted meanwhile, and destroying again succeeds", async () => {
     const env = { ADOPTED_VALUE: "declared", BLOCK_VALUE: "declared-too" };
+    // Without a refresh Terraform still believes in SECRET_0: its DELETE answers 404, which is done.
+    emulator.deleteSecretOutOfBand(REPO, "production", "SECRET_0");
     counts();
-    const { stdout } = await tf.ok(["destroy", "-auto-approve"], env);
+    const { stdout } = await tf.ok(["destroy", "-auto-approve", "-refresh=false"], env);
     expect(stdout).toMatch(/Destroy complete! Resources: 22 destroyed/);
     for (const env of ENVS) expect(emulator.listSecrets(REPO, env)).toEqual([]);
-    expect(counts()[DELETE]).toBe(22);
+    // 22 deletes; the one that found nothing checks the repository is still visible.
+    expect(counts()).toEqual({ [DELETE]: 22, "GET /repos/{owner}/{repo}": 1 });
     const again = await tf.ok(["destroy", "-auto-approve"], env);
     expect(again.stdout).toMatch(/Destroy complete! Resources: 0 destroyed/);
   });
