@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { writeProviderMirror } from "../../src/mirror";
@@ -65,6 +65,14 @@ export class TerraformDir {
 
   /** Runs terraform with a bounded timeout; never throws on a non-zero exit. */
   run(args: string[], extraEnv: Record<string, string | undefined> = {}, timeoutMs = 120_000): Promise<RunResult> {
+    return this.start(args, extraEnv, timeoutMs).result;
+  }
+
+  /**
+   * Starts terraform in its own process group (`detached`), as a shell would for a foreground job:
+   * `process.kill(-child.pid, "SIGINT")` then reaches Terraform and its providers, like Ctrl-C.
+   */
+  start(args: string[], extraEnv: Record<string, string | undefined> = {}, timeoutMs = 120_000): { child: ChildProcess; result: Promise<RunResult> } {
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries({
       ...process.env,
@@ -79,17 +87,36 @@ export class TerraformDir {
     })) {
       if (value !== undefined) env[key] = value;
     }
-    return new Promise((done) => {
-      execFile(
-        "terraform",
-        [...args.slice(0, 1), "-no-color", ...args.slice(1)],
-        { cwd: this.dir, env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, killSignal: "SIGKILL" },
-        (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-          done({ code, stdout, stderr });
-        },
-      );
+    // spawn, not execFile: execFile does not pass `detached` on.
+    const child = spawn("terraform", [...args.slice(0, 1), "-no-color", ...args.slice(1)], {
+      cwd: this.dir,
+      env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
     });
+    const result = new Promise<RunResult>((done) => {
+      let stdout = "";
+      let stderr = "";
+      child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+      child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+      const timer = setTimeout(() => {
+        stderr += `\n(killed after ${timeoutMs} ms)`;
+        try {
+          process.kill(-child.pid!, "SIGKILL");
+        } catch {
+          child.kill("SIGKILL");
+        }
+      }, timeoutMs);
+      child.on("error", (error) => {
+        clearTimeout(timer);
+        done({ code: 127, stdout, stderr: `${stderr}\n${error.message}` });
+      });
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        done({ code: code ?? 1, stdout, stderr });
+      });
+    });
+    return { child, result };
   }
 
   /** Runs and expects exit code `expected` (0 by default), with terraform's output in the failure. */
