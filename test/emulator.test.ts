@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
 import sodium = require("libsodium-wrappers");
 import { GithubEmulator, MAX_SECRET_VALUE_BYTES, ROUTE } from "../src/testing";
@@ -497,6 +498,15 @@ describe("request counts", () => {
   });
 });
 
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 describe("lifecycle and CLI", () => {
   test("stop closes keep-alive connections promptly", async () => {
     const other = await GithubEmulator.start();
@@ -518,9 +528,11 @@ describe("lifecycle and CLI", () => {
     expect(() => parseCliArgs(["--bogus"])).toThrow(/Unknown/);
   });
 
-  test("CLI prints URL and generated token, serves, and stops on SIGTERM", async () => {
-    const cli = path.join(__dirname, "..", "src", "testing", "cli.ts");
-    const child = spawn(process.execPath, ["--import", "tsx", cli, "--repo", "o/r", "--env", "prod/us-east"], {
+  test("the installed CLI (package.json bin, built by npm test) serves on --port until SIGTERM", async () => {
+    const { bin } = require("../package.json") as { bin: Record<string, string> };
+    const cli = path.join(__dirname, "..", bin["cdktf-github-secrets-emulator"]!);
+    const port = await freePort();
+    const child = spawn(process.execPath, [cli, "--port", String(port), "--repo", "o/r", "--env", "prod/us-east"], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     const exited = once(child, "exit");
@@ -539,7 +551,7 @@ describe("lifecycle and CLI", () => {
           }
         });
       });
-      expect(vars.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(vars.url).toBe(`http://127.0.0.1:${port}`);
       const res = await fetch(`${vars.url}/repos/o/r/environments/prod%2Fus-east/secrets`, {
         headers: { authorization: `token ${vars.token}` },
       });
