@@ -131,6 +131,12 @@ describe("GithubSecretsProvider", () => {
     expect(synth).toHaveProviderWithProperties(GithubSecretsProvider, { alias: "app", private_key: "${var.app_key}" });
   });
 
+  test("privateKeyEnv names the variable the provider reads the App key from", () => {
+    const stack = newStack();
+    new GithubSecretsProvider(stack, "github", { appId: 1, installationId: 2, privateKeyEnv: "DEPLOY_APP_KEY" });
+    expect(Testing.synth(stack)).toHaveProviderWithProperties(GithubSecretsProvider, { private_key_env: "DEPLOY_APP_KEY" });
+  });
+
   test("number tokens for the App ids become string references", () => {
     const stack = newStack();
     const appId = new TerraformVariable(stack, "app_id", { type: "number" });
@@ -157,7 +163,8 @@ describe("GithubSecretsProvider", () => {
   });
 
   test.each([
-    [{ privateKey: "${var.k}", privateKeyPath: "/k.pem", appId: 1, installationId: 2 }, "privateKey and privateKeyPath are both set"],
+    [{ privateKey: "${var.k}", privateKeyPath: "/k.pem", appId: 1, installationId: 2 }, "privateKey and privateKeyPath both give the App's private key: keep only one of them"],
+    [{ privateKeyEnv: "APP_KEY", privateKeyPath: "/k.pem", appId: 1, installationId: 2 }, "privateKeyPath and privateKeyEnv both give"],
     [{ appId: 1, installationId: 2, privateKeyPath: "/k.pem", token: "${var.t}" }, "token and GitHub App settings are both set"],
     [{ baseUrl: "github.example.com" }, 'baseUrl "github.example.com" is not an http(s) URL'],
     [{ writeDelayMs: -1 }, "writeDelayMs is -1: give a whole number of 0 or more"],

@@ -9,6 +9,7 @@ import {
   RepositoryNotFoundError,
   ValidationFailedError,
 } from "../src/github";
+import { generateKeyPairSync } from "node:crypto";
 import { lifecycleFor, startFixture } from "./helpers/lifecycle-fixture";
 
 const PUT_ROUTE = "/repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}";
@@ -21,6 +22,45 @@ beforeEach(async () => {
   fixture = await startFixture();
 });
 afterEach(() => fixture.emulator.stop());
+
+describe("GitHub App credentials", () => {
+  const APP_TOKEN = "POST /app/installations/{installation_id}/access_tokens";
+  const rsaKeyPair = () =>
+    generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: "spki", format: "pem" },
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    });
+
+  test("the client mints one installation token from a signed JWT and works with it", async () => {
+    const { emulator } = fixture;
+    const app = rsaKeyPair();
+    emulator.addApp("4711", { publicKey: app.publicKey, installations: { "99": {} } });
+    const credentials = { kind: "app" as const, appId: "4711", installationId: "99", privateKey: app.privateKey };
+    const { lifecycle } = lifecycleFor(emulator, { credentials });
+    await lifecycle.create(at(), value);
+    await lifecycle.create(at("staging env"), value);
+    expect(emulator.getSecretValue("acme/api", "staging env", "DB_PASSWORD")).toBe(value.value);
+    expect(emulator.requestCounts()[APP_TOKEN]).toBe(1);
+  });
+
+  test("a JWT signed with another key, or an unknown installation, is refused without the key in the error", async () => {
+    const { emulator } = fixture;
+    const app = rsaKeyPair();
+    const impostor = rsaKeyPair();
+    emulator.addApp("4711", { publicKey: app.publicKey, installations: { "99": {} } });
+    for (const [privateKey, installationId] of [[impostor.privateKey, "99"], [app.privateKey, "100"]] as const) {
+      const { lifecycle } = lifecycleFor(emulator, { credentials: { kind: "app", appId: "4711", installationId, privateKey } });
+      const error = (await lifecycle.create(at(), value).catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(BadCredentialsError);
+      expect(error.message).toMatch(/GitHub App authentication failed: check app_id, installation_id/);
+      expect(error.message).toMatch(/acme\/api/);
+      const everything = `${error.message} ${error.stack} ${JSON.stringify(error)}`;
+      expect(everything).not.toContain(privateKey.split("\n")[1]);
+    }
+    expect(emulator.getSecretValue("acme/api", "production", "DB_PASSWORD")).toBeUndefined();
+  });
+});
 
 describe("waits and retries", () => {
   test("a 403 secondary rate limit is waited out for its retry-after", async () => {

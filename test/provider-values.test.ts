@@ -2,6 +2,7 @@
  * End to end, per value source and per misconfiguration: what the plan shows, what GitHub holds,
  * and the diagnostics a user sees.
  */
+import { generateKeyPairSync } from "node:crypto";
 import { sealSecret } from "../src/crypto";
 import { GithubEmulator } from "../src/testing";
 import { providerConfig, requireTerraform, TerraformDir } from "./helpers/terraform";
@@ -104,6 +105,31 @@ test("missing credentials give one diagnostic naming the variables to set", asyn
   expect(stderr.match(/Error: /g)).toHaveLength(1);
   expect(stderr).toMatch(/No GitHub credentials/);
   expect(stderr).toMatch(/Set GITHUB_TOKEN \(or GH_TOKEN\)/);
+});
+
+test("GitHub App credentials: the key from private_key_env, one installation token for the apply", async () => {
+  const app = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  });
+  emulator.addApp("31337", { publicKey: app.publicKey, installations: { "4242": {} } });
+  const appProvider = { app_id: "31337", installation_id: "4242", private_key_env: "DEPLOY_APP_KEY", write_delay_ms: 0 };
+  const tf = workdir(
+    "github-app",
+    providerConfig({ db: { repository: REPO, environment: "production", secret_name: "APP_WRITTEN", value_env: "V" } }, { provider: { ghsecrets: appProvider } }),
+    // No token at all: only the App can authenticate.
+    { V: "written-as-an-app", GITHUB_TOKEN: "", GH_TOKEN: "" },
+  );
+  await tf.ok(["init"]);
+  const unset = await tf.ok(["plan"], {}, 1);
+  expect(unset.stderr).toMatch(/The environment variable DEPLOY_APP_KEY \(private_key_env\) is not set/);
+
+  emulator.resetRequestCounts();
+  await tf.ok(["apply", "-auto-approve"], { DEPLOY_APP_KEY: app.privateKey });
+  expect(emulator.getSecretValue(REPO, "production", "APP_WRITTEN")).toBe("written-as-an-app");
+  // Planning a create calls nothing; the apply's provider process mints one token for all its calls.
+  expect(emulator.requestCounts()["POST /app/installations/{installation_id}/access_tokens"]).toBe(1);
 });
 
 test("a missing environment fails the apply with an error naming repository, environment and secret", async () => {

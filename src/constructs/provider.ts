@@ -67,6 +67,15 @@ export interface GithubSecretsProviderProps {
   readonly privateKeyPath?: string;
 
   /**
+   * Name of an environment variable, set where terraform runs, that holds the GitHub App's private key
+   * (PEM); the provider reads it at plan/apply time, so nothing secret is synthesized. Mutually
+   * exclusive with `privateKey` and `privateKeyPath`.
+   *
+   * @default - `GITHUB_APP_PRIVATE_KEY`
+   */
+  readonly privateKeyEnv?: string;
+
+  /**
    * Milliseconds to wait between two writes (PUT/DELETE) to GitHub. GitHub asks integrations to space
    * content-creating requests; raise this when applying many secrets hits secondary rate limits.
    *
@@ -199,6 +208,7 @@ export class GithubSecretsProvider extends TerraformProvider {
       installation_id: asStringAttribute(p.installationId),
       private_key: p.privateKey,
       private_key_path: p.privateKeyPath,
+      private_key_env: p.privateKeyEnv,
       base_url: p.baseUrl,
       write_delay_ms: p.writeDelayMs,
       max_retries: p.maxRetries,
@@ -260,15 +270,18 @@ function checkProviderProps(p: GithubSecretsProviderProps): string[] {
         "or pass the value of a TerraformVariable declared with sensitive: true",
     );
   }
-  if (p.privateKey !== undefined && p.privateKeyPath !== undefined) {
-    problems.push("privateKey and privateKeyPath are both set: keep only one of them");
+  const keySources = (["privateKey", "privateKeyPath", "privateKeyEnv"] as const).filter((name) => p[name] !== undefined);
+  if (keySources.length > 1) {
+    const named = keySources.length === 2 ? `${keySources.join(" and ")} both` : `${keySources.slice(0, -1).join(", ")} and ${keySources.at(-1)} all`;
+    problems.push(`${named} give the App's private key: keep only one of them`);
   }
   // The provider lets a token win over App settings; both in one configuration is a mistake to point out.
   const usesApp =
     p.appId !== undefined ||
     p.installationId !== undefined ||
     p.privateKey !== undefined ||
-    p.privateKeyPath !== undefined;
+    p.privateKeyPath !== undefined ||
+    p.privateKeyEnv !== undefined;
   if (usesApp && p.token !== undefined) {
     problems.push("token and GitHub App settings are both set: keep only one way to authenticate");
   }

@@ -22,7 +22,7 @@ export class MissingCredentialsError extends Error {
       (detail ? `${detail}. ` : "") +
         "No GitHub credentials: set GITHUB_TOKEN (or GH_TOKEN) to a token with Secrets write and " +
         "Environments read permission (classic tokens: the repo scope), or give a GitHub App " +
-        "(app_id, installation_id and private_key or private_key_path)",
+        "(app_id, installation_id and private_key, private_key_env or private_key_path)",
     );
     this.name = "MissingCredentialsError";
   }

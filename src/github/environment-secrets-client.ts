@@ -4,7 +4,7 @@ import { type CallSubject, GithubUnavailableError, RepositoryNotFoundError } fro
 import type { Logger } from "./logger";
 import { silentLogger } from "./logger";
 import { createOctokit, DEFAULT_RETRY_POLICY, type GithubApi, type RetryPolicy } from "./octokit";
-import { translateError } from "./translate-error";
+import { isAppAuthFailure, translateError } from "./translate-error";
 
 /** One environment of one repository. */
 export interface EnvironmentRef {
@@ -150,7 +150,7 @@ export class EnvironmentSecretsClient {
     } catch (error) {
       // Checked first: a cancelled fetch can surface as a generic 500 from Octokit.
       if (options.signal?.aborted) throw cancelled(subject);
-      if ((error as { status?: number }).status === 404) throw await this.explain404(error, subject);
+      if ((error as { status?: number }).status === 404 && !isAppAuthFailure(error)) throw await this.explain404(error, subject);
       throw translateError(error, subject);
     }
   }

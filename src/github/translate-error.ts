@@ -13,7 +13,14 @@ import {
 interface OctokitFailure {
   status?: number;
   message?: string;
+  request?: { url?: string };
   response?: { headers?: Record<string, string | number | undefined>; data?: unknown };
+}
+
+/** GitHub App authentication (the installation-token exchange of @octokit/auth-app) failed. */
+export function isAppAuthFailure(error: unknown): boolean {
+  const url = (error as OctokitFailure | undefined)?.request?.url;
+  return typeof url === "string" && /\/app\/installations\/[^/]+\/access_tokens/.test(url);
 }
 
 const DEFAULT_GRANT =
@@ -50,6 +57,14 @@ export function translateError(
   const failure = (error ?? {}) as OctokitFailure;
   const status = typeof failure.status === "number" ? failure.status : 0;
   const said = githubMessage(failure);
+  if (isAppAuthFailure(error) && (status === 401 || status === 403 || status === 404)) {
+    return new BadCredentialsError(
+      subject,
+      status,
+      "GitHub App authentication failed: check app_id, installation_id (the App must be installed on the repository's owner) and that private_key is the App's current key",
+      said,
+    );
+  }
   switch (status) {
     case 401:
       return new BadCredentialsError(

@@ -40,6 +40,11 @@ export const providerAttributes: Attributes = {
     optional: true,
     description: "Path of a file holding the App's PEM private key. Default: GITHUB_APP_PRIVATE_KEY_PATH.",
   },
+  private_key_env: {
+    type: "string",
+    optional: true,
+    description: "Name of an environment variable of terraform's that holds the App's PEM private key. Default: GITHUB_APP_PRIVATE_KEY.",
+  },
   base_url: {
     type: "string",
     optional: true,
@@ -85,11 +90,12 @@ export function validateProviderConfig(config: ObjectValue): Diagnostic[] {
       problems.push({ severity: "error", summary: `${name} must be a whole number of 0 or more`, attribute: name });
     }
   }
-  if (text(config.private_key) && text(config.private_key_path)) {
+  const keySources = ["private_key", "private_key_path", "private_key_env"].filter((name) => text(config[name]));
+  if (keySources.length > 1) {
     problems.push({
       severity: "error",
-      summary: "Give private_key or private_key_path, not both",
-      attribute: "private_key_path",
+      summary: `Give only one of ${keySources.join(", ")}: each is a way to give the App's private key`,
+      attribute: keySources[1],
     });
   }
   return problems;
@@ -98,7 +104,7 @@ export function validateProviderConfig(config: ObjectValue): Diagnostic[] {
 const NO_CREDENTIALS =
   "Set GITHUB_TOKEN (or GH_TOKEN) in the environment of terraform, or the provider's token attribute, " +
   "to a token with Secrets write and Environments read permission on the repositories (classic token: the repo scope). " +
-  "To use a GitHub App instead, set app_id, installation_id and private_key or private_key_path " +
+  "To use a GitHub App instead, set app_id, installation_id and private_key, private_key_env or private_key_path " +
   "(or GITHUB_APP_ID, GITHUB_APP_INSTALLATION_ID and GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_PATH).";
 
 async function resolveCredentials(config: ObjectValue, env: NodeJS.ProcessEnv): Promise<Credentials | Diagnostic> {
@@ -109,7 +115,16 @@ async function resolveCredentials(config: ObjectValue, env: NodeJS.ProcessEnv): 
   const installationId = text(config.installation_id) ?? env.GITHUB_APP_INSTALLATION_ID;
   if (appId || installationId) {
     const keyPath = text(config.private_key_path) ?? env.GITHUB_APP_PRIVATE_KEY_PATH;
-    let privateKey = text(config.private_key) ?? env.GITHUB_APP_PRIVATE_KEY;
+    const keyVariable = text(config.private_key_env);
+    if (keyVariable && !env[keyVariable]) {
+      return {
+        severity: "error",
+        summary: `The environment variable ${keyVariable} (private_key_env) is not set`,
+        detail: `Export ${keyVariable} with the GitHub App's PEM private key where terraform runs, or change private_key_env.`,
+        attribute: "private_key_env",
+      };
+    }
+    let privateKey = text(config.private_key) ?? (keyVariable ? env[keyVariable] : undefined) ?? env.GITHUB_APP_PRIVATE_KEY;
     if (!privateKey && keyPath) {
       try {
         privateKey = await readFile(keyPath, "utf8");
@@ -123,7 +138,7 @@ async function resolveCredentials(config: ObjectValue, env: NodeJS.ProcessEnv): 
       }
     }
     if (!appId || !installationId || !privateKey) {
-      const missing = [!appId && "app_id", !installationId && "installation_id", !privateKey && "private_key or private_key_path"].filter(Boolean);
+      const missing = [!appId && "app_id", !installationId && "installation_id", !privateKey && "private_key, private_key_env or private_key_path"].filter(Boolean);
       return { severity: "error", summary: `Incomplete GitHub App credentials: set ${missing.join(", ")}`, detail: NO_CREDENTIALS };
     }
     return { kind: "app", appId, installationId, privateKey };

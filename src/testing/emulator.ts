@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { IncomingMessage, Server, ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { APP_TOKEN_ROUTE, type AppConfig, AppRegistry } from "./app-auth";
 import { TokenConfig, TokenGrant, TokenRegistry, canSeeRepository, canWrite } from "./auth";
 import { Fault, FaultQueue } from "./faults";
 import { RuleViolation } from "./github-rules";
@@ -54,6 +55,7 @@ export interface PublicKeyInfo {
 export class GithubEmulator {
   private readonly store: Store;
   private readonly tokenRegistry: TokenRegistry;
+  private readonly apps = new AppRegistry();
   private readonly faults = new FaultQueue();
   private readonly counts = new Map<string, number>();
   private readonly sleepers = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
@@ -113,6 +115,14 @@ export class GithubEmulator {
   /** Accepts another token from now on (full access unless a grant says otherwise). */
   addToken(token: string, grant: TokenGrant = {}): void {
     this.tokenRegistry.add(token, grant);
+  }
+
+  /**
+   * Registers a GitHub App: `POST /app/installations/{id}/access_tokens` with a JWT signed by its
+   * private key then mints installation tokens, accepted from then on with the installation's grant.
+   */
+  addApp(appId: string, config: AppConfig): void {
+    this.apps.add(appId, config);
   }
 
   /** Stops accepting a token (its requests answer 401 "Bad credentials"), like a revoked token. */
@@ -266,6 +276,11 @@ export class GithubEmulator {
     const rawUrl = req.url ?? "/";
     const queryAt = rawUrl.indexOf("?");
     const segments = pathSegments(queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt));
+    const installation = AppRegistry.installationOf(method, rawUrl);
+    if (installation !== undefined) {
+      this.mintAppToken(installation, req, res, requestId);
+      return;
+    }
     const found = segments ? findRoute(method, segments) : undefined;
     const grant = this.tokenRegistry.grantFor(req.headers.authorization);
 
@@ -317,6 +332,19 @@ export class GithubEmulator {
       json: () => readJson(req),
     });
     this.answer(res, reply, requestId);
+  }
+
+  private mintAppToken(installationId: string, req: IncomingMessage, res: ServerResponse, requestId: string): void {
+    const countKey = `POST ${APP_TOKEN_ROUTE}`;
+    this.counts.set(countKey, (this.counts.get(countKey) ?? 0) + 1);
+    const outcome = this.apps.mintToken(installationId, req.headers.authorization, epochSeconds(this.clock));
+    if (outcome.status !== 201) {
+      this.answer(res, errorReply(outcome.status, outcome.message), requestId);
+      return;
+    }
+    this.tokenRegistry.add(outcome.token, outcome.grant);
+    const body = { token: outcome.token, expires_at: isoSeconds(outcome.expiresAt), permissions: { secrets: "write", environments: "read" }, repository_selection: "all" };
+    this.answer(res, { status: 201, body }, requestId);
   }
 
   /** Applies a fault; true if it answered (or dropped) the request, false to carry on normally. */

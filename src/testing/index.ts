@@ -14,6 +14,7 @@
 export { GithubEmulator } from "./emulator";
 export type { EmulatorOptions, PublicKeyInfo, SecretInfo } from "./emulator";
 export type { TokenConfig, TokenGrant } from "./auth";
+export type { AppConfig } from "./app-auth";
 export type { EmulatorSnapshot } from "./snapshot";
 export type {
   DelayFault,
