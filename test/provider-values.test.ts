@@ -82,20 +82,39 @@ test("plan-time validation points at the attribute and says how to fix it", asyn
     { X: "x" },
   );
   await tf.ok(["init"]);
-  const { stderr } = await tf.ok(["plan"], {}, 1);
-  expect(stderr).toMatch(/starts with GITHUB_, which GitHub reserves: choose another prefix/);
-  expect(stderr).toMatch(/with ghsecrets_environment_secret\.bad_name,[\s\S]*secret_name/);
-  expect(stderr).toMatch(/repository "acme" is not of the form owner\/name: write it like "acme\/api"/);
-  expect(stderr).toMatch(/Only one value source may be set, found value_env and encrypted_value/);
-  expect(stderr).toMatch(/No value source/);
+  const { stdout } = await tf.ok(["validate", "-json"], {}, 1);
+  // Where each diagnostic points: the resource, and the configuration line Terraform highlights.
+  const found = (JSON.parse(stdout) as { diagnostics: Diagnostic[] }).diagnostics.map(
+    (d) => `${d.address} | ${d.snippet?.code.trim() ?? "-"} | ${d.summary}`,
+  );
+  expect(found.sort()).toEqual(
+    [
+      'ghsecrets_environment_secret.bad_name | "secret_name": "GITHUB_TOKEN", | secret name "GITHUB_TOKEN" starts with GITHUB_, which GitHub reserves: choose another prefix',
+      'ghsecrets_environment_secret.bad_repo | "repository": "acme", | repository "acme" is not of the form owner/name: write it like "acme/api"',
+      'ghsecrets_environment_secret.two_sources | "encrypted_value": "abc", | Only one value source may be set, found value_env and encrypted_value',
+      "ghsecrets_environment_secret.no_source | } | No value source",
+    ].sort(),
+  );
 });
+
+interface Diagnostic {
+  summary: string;
+  address?: string;
+  snippet?: { code: string };
+}
 
 test("a missing value_env variable is a plan-time error naming it", async () => {
   const tf = workdir("missing-env", providerConfig({ db: { repository: REPO, environment: "production", secret_name: "DB", value_env: "NOT_SET_ANYWHERE" } }));
   await tf.ok(["init"]);
-  const { stderr } = await tf.ok(["plan"], {}, 1);
-  expect(stderr).toMatch(/Environment variable NOT_SET_ANYWHERE is not set/);
-  expect(stderr).toMatch(/export it in the environment that runs terraform/);
+  const { stdout } = await tf.ok(["plan", "-json"], {}, 1);
+  const diagnostics = stdout
+    .split("\n")
+    .filter((line) => line.includes('"type":"diagnostic"'))
+    .map((line) => (JSON.parse(line) as { diagnostic: Diagnostic & { detail: string } }).diagnostic);
+  expect(diagnostics).toHaveLength(1);
+  expect(diagnostics[0]!.summary).toMatch(/Environment variable NOT_SET_ANYWHERE is not set/);
+  expect(diagnostics[0]!.detail).toMatch(/export it in the environment that runs terraform/);
+  expect(diagnostics[0]!.snippet?.code.trim()).toBe('"value_env": "NOT_SET_ANYWHERE"');
 });
 
 test("missing credentials give one diagnostic naming the variables to set", async () => {
