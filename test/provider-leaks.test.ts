@@ -28,7 +28,7 @@ function filesUnder(dir: string, skip: (path: string) => boolean): string[] {
   return found;
 }
 
-test("no plaintext value or token in config, state, plan, show output, stdout, stderr or the trace log", async () => {
+test("no plaintext value or token in config, state, plan, show output, stdout, stderr or the trace log, errors and destroy included", async () => {
   requireTerraform();
   const emulator = await GithubEmulator.start({ tokens: [TOKEN], repositories: { [REPO]: ["production"] } });
   const tf = new TerraformDir("leaks", { GITHUB_API_URL: emulator.url, GITHUB_TOKEN: TOKEN, DB_PASSWORD: FROM_ENV });
@@ -58,10 +58,17 @@ test("no plaintext value or token in config, state, plan, show output, stdout, s
     expect(emulator.getSecretValue(REPO, "production", "API_KEY")).toBe(FROM_VARIABLE);
     const stateJson = await run(["show", "-json"]);
     await run(["plan", "-detailed-exitcode"]);
-    // Error paths too, with the canaries in play.
+    // Error paths too, with the canaries in play: credentials refused from the first call, and
+    // writes refused after the value was read and sealed (422: the key is fetched again, once).
     emulator.injectFault({ kind: "status", status: 401, count: 100 });
     await run(["apply", "-auto-approve", "-replace=ghsecrets_environment_secret.db"], 1);
     emulator.clearFaults();
+    emulator.injectFault({ kind: "status", status: 422, count: 100, match: { method: "PUT" } });
+    const refused = await run(["apply", "-auto-approve", "-replace=ghsecrets_environment_secret.db", "-replace=ghsecrets_environment_secret.api"], 1);
+    expect(refused.stderr).toMatch(/Cannot create the secret/);
+    emulator.clearFaults();
+    await run(["destroy", "-auto-approve"]);
+    expect(emulator.listSecrets(REPO, "production")).toEqual([]);
 
     expect(planJson.stdout).toMatch(/"value":null/);
     expect(JSON.parse(stateJson.stdout).values.root_module.resources).toHaveLength(2);
@@ -76,13 +83,13 @@ test("no plaintext value or token in config, state, plan, show output, stdout, s
       ...filesUnder(tf.dir, (p) => p.endsWith(".cjs") || p.endsWith(".tfplan") || p === logPath).map((p): [string, string] => [p, readFileSync(p, "latin1")]),
     ];
     expect(scanned.find(([name]) => name.endsWith("terraform.tfstate"))).toBeDefined();
-    expect(readFileSync(logPath, "utf8").length).toBeGreaterThan(10_000);
+    // The provider's own log lines reached the trace log, so it was scanned too.
+    expect(readFileSync(logPath, "utf8")).toMatch(/provider\.terraform-provider-ghsecrets[^\n]*fetched environment public key/);
     for (const [name, text] of scanned) {
       for (const canary of CANARIES) {
         if (text.includes(canary)) throw new Error(`${name} contains a secret (${canary.slice(0, 12)}...)`);
       }
     }
-    await run(["destroy", "-auto-approve"]);
   } finally {
     tf.remove();
     await emulator.stop();
