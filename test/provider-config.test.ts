@@ -1,0 +1,122 @@
+/**
+ * Provider configuration below Terraform: which credential wins, what each attribute changes in
+ * the client's behaviour (checked against the emulator), and the diagnostics for bad settings.
+ */
+import { join } from "node:path";
+import { credentialsFromEnvironment } from "../src/github";
+import { createLogger } from "../src/provider/framework/logger";
+import type { Diagnostic, ObjectValue, ResourceContext } from "../src/provider/framework";
+import { configureProvider, type ProviderData, validateProviderConfig } from "../src/provider/provider-config";
+import { GithubEmulator } from "../src/testing";
+import { TMP_ROOT } from "./helpers/terraform";
+
+const PUT = "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}";
+const at = (secretName: string) => ({ repository: "acme/api", environment: "production", secretName });
+const value = { kind: "plaintext" as const, value: "v" };
+
+const ctx: ResourceContext = {
+  logger: createLogger({ level: "off" }),
+  signal: new AbortController().signal,
+  clientCapabilities: { writeOnlyAttributesAllowed: true },
+};
+
+let emulator: GithubEmulator;
+beforeEach(async () => {
+  emulator = await GithubEmulator.start({ repositories: { "acme/api": ["production"] } });
+});
+afterEach(() => emulator.stop());
+
+async function configured(config: ObjectValue, env: NodeJS.ProcessEnv = {}): Promise<ProviderData> {
+  const result = await configureProvider(config, ctx, env);
+  if (!result.data) throw new Error(`configure failed: ${JSON.stringify(result.diagnostics)}`);
+  return result.data;
+}
+
+async function diagnosticsOf(config: ObjectValue, env: NodeJS.ProcessEnv = {}): Promise<Diagnostic[]> {
+  const result = await configureProvider(config, ctx, env);
+  expect(result.data).toBeUndefined();
+  return result.diagnostics ?? [];
+}
+
+describe("credentials", () => {
+  test("from the environment: GITHUB_TOKEN, then GH_TOKEN", () => {
+    expect(credentialsFromEnvironment({ GITHUB_TOKEN: "a", GH_TOKEN: "b" })).toEqual({ kind: "token", token: "a" });
+    expect(credentialsFromEnvironment({ GH_TOKEN: "b" })).toEqual({ kind: "token", token: "b" });
+    expect(credentialsFromEnvironment({ GITHUB_TOKEN: "", GH_TOKEN: "b" })).toEqual({ kind: "token", token: "b" });
+    expect(credentialsFromEnvironment({})).toBeUndefined();
+  });
+
+  test("the token and base_url attributes win over GITHUB_TOKEN and GITHUB_API_URL", async () => {
+    const env = { GITHUB_TOKEN: "not-accepted", GITHUB_API_URL: "http://127.0.0.1:1" };
+    const { lifecycle } = await configured({ token: emulator.token, base_url: emulator.url }, env);
+    await lifecycle.create(at("FROM_ATTRIBUTES"), value);
+    expect(emulator.getSecretValue("acme/api", "production", "FROM_ATTRIBUTES")).toBe("v");
+  });
+
+  test("GITHUB_API_URL and GH_TOKEN are used when no attribute is set", async () => {
+    const { lifecycle } = await configured({}, { GH_TOKEN: emulator.token, GITHUB_API_URL: emulator.url });
+    await lifecycle.create(at("FROM_ENVIRONMENT"), value);
+    expect(emulator.getSecretValue("acme/api", "production", "FROM_ENVIRONMENT")).toBe("v");
+  });
+
+  test("no credential at all: one diagnostic that names every way to give one", async () => {
+    const [only, ...rest] = await diagnosticsOf({}, {});
+    expect(rest).toEqual([]);
+    expect(only!.summary).toBe("No GitHub credentials");
+    expect(only!.detail).toMatch(/GITHUB_TOKEN \(or GH_TOKEN\)/);
+    expect(only!.detail).toMatch(/app_id, installation_id and private_key, private_key_env or private_key_path/);
+  });
+
+  test("incomplete GitHub App settings name what is missing", async () => {
+    const [d] = await diagnosticsOf({ app_id: "1" }, {});
+    expect(d!.summary).toBe("Incomplete GitHub App credentials: set installation_id, private_key, private_key_env or private_key_path");
+  });
+
+  test("an unreadable key file and an unset private_key_env point at their attribute", async () => {
+    const missingFile = join(TMP_ROOT, "no-such-key.pem");
+    const [file] = await diagnosticsOf({ app_id: "1", installation_id: "2", private_key_path: missingFile }, {});
+    expect(file).toMatchObject({ summary: `Cannot read the GitHub App private key file ${missingFile}`, detail: "ENOENT", attribute: "private_key_path" });
+    const [variable] = await diagnosticsOf({ app_id: "1", installation_id: "2", private_key_env: "APP_KEY" }, {});
+    expect(variable).toMatchObject({ attribute: "private_key_env" });
+    expect(variable!.summary).toMatch(/APP_KEY \(private_key_env\) is not set/);
+  });
+});
+
+describe("pacing and retries", () => {
+  test("write_delay_ms spaces writes, also on a loopback API (where the default is no delay)", async () => {
+    const timeThreeWrites = async (config: ObjectValue) => {
+      const { lifecycle } = await configured({ token: emulator.token, base_url: emulator.url, ...config });
+      await lifecycle.create(at("WARM_UP"), value); // key fetch and first connection out of the way
+      const started = Date.now();
+      await Promise.all(["A", "B", "C"].map((name) => lifecycle.create(at(name), value)));
+      return Date.now() - started;
+    };
+    expect(await timeThreeWrites({ write_delay_ms: 300 })).toBeGreaterThanOrEqual(550);
+    expect(await timeThreeWrites({})).toBeLessThan(550);
+  });
+
+  test("max_retries bounds how often a 5xx is retried", async () => {
+    for (const [maxRetries, attempts] of [
+      [0, 1],
+      [1, 2],
+    ] as const) {
+      const { lifecycle } = await configured({ token: emulator.token, base_url: emulator.url, max_retries: maxRetries });
+      await lifecycle.create(at("KEYED"), value);
+      emulator.resetRequestCounts();
+      emulator.injectFault({ kind: "status", status: 502, count: 10, match: { method: "PUT" } });
+      await expect(lifecycle.create(at("FLAKY"), value)).rejects.toThrow(/acme\/api/);
+      expect(emulator.requestCounts()[PUT]).toBe(attempts);
+      emulator.clearFaults();
+    }
+  });
+});
+
+describe("validateProviderConfig", () => {
+  test("numbers must be whole and not negative; one private key source at most", () => {
+    expect(validateProviderConfig({ write_delay_ms: 250, max_retries: 0 })).toEqual([]);
+    expect(validateProviderConfig({ write_delay_ms: -1, max_retries: 1.5 }).map((d) => d.attribute)).toEqual(["write_delay_ms", "max_retries"]);
+    const [both] = validateProviderConfig({ private_key: "k", private_key_env: "APP_KEY" });
+    expect(both).toMatchObject({ attribute: "private_key_env" });
+    expect(both!.summary).toBe("Give only one of private_key, private_key_env: each is a way to give the App's private key");
+  });
+});
