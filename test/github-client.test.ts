@@ -9,6 +9,7 @@ import {
   RepositoryNotFoundError,
   ValidationFailedError,
 } from "../src/github";
+import { translateError } from "../src/github/translate-error";
 import { generateKeyPairSync } from "node:crypto";
 import { lifecycleFor, startFixture } from "./helpers/lifecycle-fixture";
 
@@ -98,6 +99,17 @@ describe("waits and retries", () => {
     expect(emulator.requestCounts()[PUT]).toBe(2);
   });
 
+  test("a rate limit that asks for a longer wait than allowed fails at once, without waiting", async () => {
+    const { emulator, lifecycle } = fixture;
+    emulator.injectFault({ kind: "secondaryRateLimit", retryAfter: 3600, match: { method: "PUT" } });
+    const started = Date.now();
+    const error = await lifecycle.create(at(), value).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GithubUnavailableError);
+    expect((error as Error).message).toMatch(/rate limit did not clear/);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(emulator.requestCounts()[PUT]).toBe(1);
+  });
+
   test.each([500, 502, 503])("%d is retried with back-off", async (status) => {
     const { emulator, lifecycle } = fixture;
     emulator.injectFault({ kind: "status", status, count: 2, match: { method: "PUT" } });
@@ -137,6 +149,17 @@ describe("typed errors name repository, environment and secret", () => {
     expect(error).toBeInstanceOf(BadCredentialsError);
     expect((error as GithubSecretsError).status).toBe(401);
     expect((error as Error).message).toMatch(/repository acme\/api, environment "production"/);
+  });
+
+  test("403 names what to grant: classic scopes when GitHub lists them, else both kinds of credential", () => {
+    const subject = { repository: "acme/api", environment: "production", secretName: "X" };
+    const forbidden = (headers: Record<string, string>) =>
+      translateError({ status: 403, response: { headers, data: { message: "Resource not accessible" } } }, subject);
+    expect(forbidden({ "x-accepted-oauth-scopes": "repo" }).message).toMatch(/grant the scopes "repo"/);
+    const guessed = forbidden({});
+    expect(guessed).toBeInstanceOf(MissingPermissionError);
+    expect(guessed.message).toMatch(/"Secrets: read and write" and "Environments: read"[\s\S]*the "repo" scope/);
+    expect(guessed.message).toMatch(/repository acme\/api, environment "production", secret X/);
   });
 
   test("403 missing permission says what to grant", async () => {
