@@ -317,6 +317,12 @@ describe("auth and not-found", () => {
     expect((await api("GET", `${envPath("created over http")}/secrets/public-key`)).status).toBe(404);
     expect(() => emu.getSecretValue(REPO, "created over http", "S")).toThrow(/Unknown environment/);
   });
+
+  test("environment names are limited to 255 characters, counted as GitHub does (an emoji is one)", async () => {
+    const emoji = "🔐".repeat(255); // 510 UTF-16 units
+    expect((await api("PUT", envPath(emoji))).status).toBe(200);
+    expect((await api("PUT", envPath(`${emoji}x`))).status).toBe(422);
+  });
 });
 
 describe("faults", () => {

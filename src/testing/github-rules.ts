@@ -36,7 +36,8 @@ export function canonicalSecretName(name: string): string {
 /** Why GitHub would refuse this environment name, or undefined if it is acceptable. */
 export function environmentNameProblem(name: string): string | undefined {
   if (name.trim().length === 0) return "Environment name must not be empty.";
-  if (name.length > MAX_ENVIRONMENT_NAME_LENGTH) {
+  // Characters, as GitHub counts them, not UTF-16 units (an emoji is one character, two units).
+  if ([...name].length > MAX_ENVIRONMENT_NAME_LENGTH) {
     return `Environment name must be at most ${MAX_ENVIRONMENT_NAME_LENGTH} characters.`;
   }
   return undefined;
