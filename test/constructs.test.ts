@@ -301,6 +301,8 @@ describe("EnvironmentSecret", () => {
     test.each([
       ["repository without owner", { repository: "acme" }, 'repository "acme" is not of the form owner/name: write it like "acme/api"'],
       ["bad owner", { repository: "-acme/api" }, 'repository owner "-acme" is not a valid GitHub user or organization name'],
+      ["bad repository name", { repository: "acme/api!" }, `repository name "api!" is not a valid GitHub repository name (letters, digits, '.', '_' and '-')`],
+      ["repository not a string", { repository: 42 as unknown as string }, "repository is missing: give it as a string"],
       ["blank environment", { environment: " " }, "environment name is empty"],
       ["long environment", { environment: "e".repeat(256) }, "environment name is 256 characters long: GitHub allows at most 255; shorten it"],
       ["leading digit", { secretName: "1PASSWORD" }, `secret name "1PASSWORD" starts with a digit: start it with a letter or '_'`],
