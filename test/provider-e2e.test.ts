@@ -3,8 +3,12 @@
  * mirror, and the GitHub emulator. Each step checks what GitHub (the emulator) now holds and what
  * it cost in API calls.
  */
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { packageVersion } from "../src/mirror";
 import { GithubEmulator } from "../src/testing";
-import { providerConfig, requireTerraform, TerraformDir } from "./helpers/terraform";
+import { currentPlatform, PROVIDER_SOURCE, providerConfig, requireTerraform, TerraformDir } from "./helpers/terraform";
 
 jest.setTimeout(180_000);
 
@@ -15,6 +19,21 @@ const KEY = "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/p
 const PUT = "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}";
 const DELETE = "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}";
 const GET_ONE = "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}";
+
+/**
+ * Terraform's "h1:" package hash (Go's dirhash.Hash1): SHA-256 over the sorted lines
+ * "<sha256 hex of the file>  <relative path>". The lock file records it for the whole platform
+ * directory, so it covers the bundle next to the launcher, not only the launcher.
+ */
+function dirHash1(dir: string): string {
+  const summary = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort()
+    .map((file) => `${createHash("sha256").update(readFileSync(join(dir, file))).digest("hex")}  ${file}\n`)
+    .join("");
+  return `h1:${createHash("sha256").update(summary).digest("base64")}`;
+}
 
 let emulator: GithubEmulator;
 let tf: TerraformDir;
@@ -49,9 +68,15 @@ afterAll(async () => {
 });
 
 describe("one stack through its whole life", () => {
-  test("init works offline from the implicit local mirror", async () => {
-    const { stdout } = await tf.ok(["init"]);
+  test("init works offline from the implicit local mirror, and the lock file's hash covers the bundle", async () => {
+    // Any attempt to reach a registry goes to a port where nothing listens.
+    const offline = { HTTPS_PROXY: "http://127.0.0.1:9", HTTP_PROXY: "http://127.0.0.1:9", NO_PROXY: "" };
+    const { stdout } = await tf.ok(["init"], offline);
     expect(stdout).toMatch(/Installed cdktf-github-secrets\.local\/ghsecrets\/ghsecrets v\d+\.\d+\.\d+ \(unauthenticated\)/);
+    const platformDir = join(tf.dir, "terraform.d/plugins", PROVIDER_SOURCE, packageVersion(), currentPlatform());
+    expect(readdirSync(platformDir).sort()).toEqual(["ghsecrets-provider.cjs", `terraform-provider-ghsecrets_v${packageVersion()}`]);
+    const lock = readFileSync(join(tf.dir, ".terraform.lock.hcl"), "utf8");
+    expect(lock).toContain(`"${dirHash1(platformDir)}"`);
   });
 
   test("apply creates 20 secrets: one key fetch per environment, one PUT per secret", async () => {
