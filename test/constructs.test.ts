@@ -280,6 +280,12 @@ describe("EnvironmentSecret", () => {
     expect(parsed(stack).import).toEqual([{ id: "acme/api:prod/eu:DB_PASSWORD", to: "ghsecrets_environment_secret.db" }]);
   });
 
+  test("generateConfigForImport() adds an import block for a secret with no configuration yet", () => {
+    const stack = newStack();
+    EnvironmentSecretResource.generateConfigForImport(stack, "legacy", "acme/api:staging:LEGACY_KEY");
+    expect(parsed(stack).import).toEqual([{ id: "acme/api:staging:LEGACY_KEY", to: "ghsecrets_environment_secret.legacy" }]);
+  });
+
   test("importExisting() with an aliased provider names that provider", () => {
     const stack = newStack();
     const ghes = new GithubSecretsProvider(stack, "ghes", { alias: "ghes" });

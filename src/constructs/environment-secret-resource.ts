@@ -1,4 +1,4 @@
-import { TerraformResource, type TerraformMetaArguments } from "cdktf";
+import { ImportableResource, TerraformResource, type TerraformMetaArguments, type TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
 import { hclAttributes } from "./hcl-attributes";
 
@@ -29,6 +29,19 @@ export interface EnvironmentSecretResourceConfig extends TerraformMetaArguments 
 export class EnvironmentSecretResource extends TerraformResource {
   /** Resource type, as used by `Testing` matchers (`toHaveResourceWithProperties(EnvironmentSecretResource, ...)`). */
   public static readonly tfResourceType = "ghsecrets_environment_secret";
+
+  /**
+   * cdktf's import API: an `import` block for an existing secret with no configuration yet, so that
+   * `terraform plan -generate-config-out=generated.tf` writes one. `importFromId` is
+   * `owner/repo:environment:SECRET_NAME`.
+   */
+  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: TerraformProvider): ImportableResource {
+    return new ImportableResource(scope, importToId, {
+      terraformResourceType: EnvironmentSecretResource.tfResourceType,
+      importId: importFromId,
+      provider,
+    });
+  }
 
   private readonly config: EnvironmentSecretResourceConfig;
 
