@@ -1,4 +1,5 @@
 import { sealSecret } from "../src/crypto";
+import { EnvironmentNotFoundError, ValidationFailedError } from "../src/github";
 import { EnvironmentSecretLifecycle, InvalidSecretError } from "../src/lifecycle";
 import type { GithubEmulator } from "../src/testing";
 import { ENVIRONMENTS, lifecycleFor, startFixture } from "./helpers/lifecycle-fixture";
@@ -108,6 +109,24 @@ test("a key rotated between two puts is fetched again once and the put retried",
   expect(emulator.getSecretValue("acme/api", "production", "B")).toBe("b");
   expect(emulator.requestCounts()[KEY]).toBe(1);
   expect(emulator.requestCounts()[PUT]).toBe(2);
+});
+
+test("a key rotated while one create is in flight: fetched again once; rotated again, the error is kept", async () => {
+  emulator.resetRequestCounts();
+  emulator.injectFault({ kind: "rotateKey", match: { method: "PUT" } });
+  await lifecycle.create(at("production", "C"), { kind: "plaintext", value: "c" });
+  expect(emulator.getSecretValue("acme/api", "production", "C")).toBe("c");
+  expect(emulator.requestCounts()).toMatchObject({ [KEY]: 2, [PUT]: 2 });
+
+  emulator.resetRequestCounts();
+  emulator.injectFault({ kind: "rotateKey", count: 2, match: { method: "PUT" } });
+  await expect(lifecycle.create(at("production", "D"), { kind: "plaintext", value: "d" })).rejects.toThrow(ValidationFailedError);
+  expect(emulator.requestCounts()).toMatchObject({ [KEY]: 1, [PUT]: 2 });
+});
+
+test("an environment deleted while a create is in flight gives the environment error", async () => {
+  emulator.injectFault({ kind: "removeEnvironment", match: { method: "PUT" } });
+  await expect(lifecycle.create(at("staging env", "E"), { kind: "plaintext", value: "e" })).rejects.toThrow(EnvironmentNotFoundError);
 });
 
 test("an already sealed value is sent as is", async () => {

@@ -293,7 +293,7 @@ export class GithubEmulator {
     this.counts.set(countKey, (this.counts.get(countKey) ?? 0) + 1);
 
     const fault = this.faults.take(method, route.template);
-    if (fault && (await this.applyFault(fault, req, res, requestId))) return;
+    if (fault && (await this.applyFault(fault, req, res, requestId, params))) return;
     if (this.stopping) return;
 
     if (!grant) {
@@ -348,8 +348,24 @@ export class GithubEmulator {
   }
 
   /** Applies a fault; true if it answered (or dropped) the request, false to carry on normally. */
-  private async applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<boolean> {
+  private async applyFault(
+    fault: Fault,
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    params: Record<string, string>,
+  ): Promise<boolean> {
     switch (fault.kind) {
+      case "rotateKey":
+      case "removeEnvironment": {
+        const repo = this.store.repository(`${params.owner}/${params.repo}`);
+        const env = repo && params.environment_name !== undefined ? this.store.environment(repo, params.environment_name) : undefined;
+        if (repo && env) {
+          if (fault.kind === "rotateKey") this.store.rotateKey(env);
+          else this.store.removeEnvironment(repo, env.name);
+        }
+        return false;
+      }
       case "drop":
         req.socket.destroy();
         return true;

@@ -49,7 +49,17 @@ export interface PrimaryRateLimitFault extends FaultCommon {
   resetAfter: number;
 }
 
+/**
+ * Something GitHub's side does at an awkward moment: just before the matched request is handled,
+ * rotate the key of the environment in its path, or delete that environment. Then the request is
+ * handled normally (and sees the change). Requests without an environment in their path are unaffected.
+ */
+export interface EnvironmentChangeFault extends FaultCommon {
+  kind: "rotateKey" | "removeEnvironment";
+}
+
 export type Fault =
+  | EnvironmentChangeFault
   | StatusFault
   | DropFault
   | DelayFault

@@ -19,6 +19,7 @@ export type { EmulatorSnapshot } from "./snapshot";
 export type {
   DelayFault,
   DropFault,
+  EnvironmentChangeFault,
   Fault,
   FaultMatch,
   PrimaryRateLimitFault,
