@@ -187,6 +187,17 @@ describe("GithubSecretsProvider", () => {
     expect(message).toContain("alias");
   });
 
+  test("setting alias later gets the same checks as the prop", () => {
+    const stack = newStack();
+    new GithubSecretsProvider(stack, "one", {});
+    const second = new GithubSecretsProvider(stack, "two", { alias: "two" });
+    expect(errorOf(() => (second.alias = "two words"))).toContain('alias "two words" is not a Terraform identifier');
+    expect(errorOf(() => (second.alias = undefined))).toContain('already has a default GithubSecretsProvider at "stack/one"');
+    expect(second.alias).toBe("two");
+    second.alias = "renamed";
+    expect(parsed(stack).provider.ghsecrets).toEqual([{}, { alias: "renamed" }]);
+  });
+
   test("an aliased provider is used only by the secrets given it", () => {
     const stack = newStack();
     const ghes = new GithubSecretsProvider(stack, "ghes", { alias: "ghes", baseUrl: "https://ghes.example.com/api/v3" });

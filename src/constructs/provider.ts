@@ -188,7 +188,15 @@ export class GithubSecretsProvider extends TerraformProvider {
     return this.aliasName;
   }
 
+  /** Same checks as the `alias` prop: a Terraform identifier, and one default configuration per stack. */
   public override set alias(value: string | undefined) {
+    const problems = checkProviderProps({ alias: value });
+    if (problems.length > 0) {
+      throw constructError("GithubSecretsProvider", this, problems);
+    }
+    if (value === undefined && this.aliasName !== undefined) {
+      this.takeDefaultSlot(TerraformStack.of(this));
+    }
     this.aliasName = value;
   }
 
