@@ -52,9 +52,8 @@ export class AppRegistry {
 
   mintToken(installationId: string, authorization: string | undefined, nowSeconds: number): AppTokenOutcome {
     const jwt = /^bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
-    const parts = jwt?.split(".");
-    if (!parts || parts.length !== 3) return { status: 401, message: "A JSON web token could not be decoded" };
-    const [header, payload] = [decodePart(parts[0]!), decodePart(parts[1]!)];
+    const parts = jwt?.split(".") ?? [];
+    const [header, payload] = parts.length === 3 ? [decodePart(parts[0]!), decodePart(parts[1]!)] : [];
     if (!header || !payload || header.alg !== "RS256") return { status: 401, message: "A JSON web token could not be decoded" };
     const app = this.apps.get(String(payload.iss));
     const signed = Buffer.from(`${parts[0]}.${parts[1]}`);

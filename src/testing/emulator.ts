@@ -289,8 +289,7 @@ export class GithubEmulator {
       return;
     }
     const { route, params } = found;
-    const countKey = `${method} ${route.template}`;
-    this.counts.set(countKey, (this.counts.get(countKey) ?? 0) + 1);
+    this.count(method, route.template);
 
     const fault = this.faults.take(method, route.template);
     if (fault && (await this.applyFault(fault, req, res, requestId, params))) return;
@@ -334,9 +333,14 @@ export class GithubEmulator {
     this.answer(res, reply, requestId);
   }
 
+  /** One more request for `requestCounts()`, keyed "METHOD template". */
+  private count(method: string, template: string): void {
+    const key = `${method} ${template}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
   private mintAppToken(installationId: string, req: IncomingMessage, res: ServerResponse, requestId: string): void {
-    const countKey = `POST ${APP_TOKEN_ROUTE}`;
-    this.counts.set(countKey, (this.counts.get(countKey) ?? 0) + 1);
+    this.count("POST", APP_TOKEN_ROUTE);
     const outcome = this.apps.mintToken(installationId, req.headers.authorization, epochSeconds(this.clock));
     if (outcome.status !== 201) {
       this.answer(res, errorReply(outcome.status, outcome.message), requestId);
