@@ -17,7 +17,18 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: {
-    "^.+\\.[cm]?[tj]s$": ["ts-jest", { tsconfig: { isolatedModules: true, allowJs: true, module: "commonjs", moduleResolution: "bundler", esModuleInterop: true } }],
+    "^.+\\.[cm]?[tj]s$": [
+      "ts-jest",
+      {
+        tsconfig: {
+          isolatedModules: true,
+          allowJs: true,
+          module: "commonjs",
+          moduleResolution: "bundler",
+          esModuleInterop: true,
+        },
+      },
+    ],
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join("|")})/)`],
   moduleFileExtensions: ["ts", "js", "mjs", "cjs", "json"],

@@ -33,16 +33,29 @@ export class Workdir {
     writeFileSync(join(this.dir, "main.tf.json"), JSON.stringify(config, null, 2));
   }
   run(args, extraEnv = {}) {
-    const env = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0", TF_CLI_CONFIG_FILE: this.cliConfig, ...this.env, ...extraEnv };
+    const env = {
+      ...process.env,
+      CHECKPOINT_DISABLE: "1",
+      TF_IN_AUTOMATION: "1",
+      TF_INPUT: "0",
+      TF_CLI_CONFIG_FILE: this.cliConfig,
+      ...this.env,
+      ...extraEnv,
+    };
     for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
     return new Promise((done, fail) => {
       const started = process.hrtime.bigint();
-      execFile("terraform", [...args, "-no-color"], { cwd: this.dir, env, timeout: 300_000, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-        const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
-        if (error && !(args.includes("-detailed-exitcode") && error.code === 2)) {
-          fail(new Error(`terraform ${args.join(" ")} failed (${error.code}):\n${stdout}\n${stderr}`));
-        } else done({ stdout, stderr, elapsedMs });
-      });
+      execFile(
+        "terraform",
+        [...args, "-no-color"],
+        { cwd: this.dir, env, timeout: 300_000, maxBuffer: 64 << 20 },
+        (error, stdout, stderr) => {
+          const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+          if (error && !(args.includes("-detailed-exitcode") && error.code === 2)) {
+            fail(new Error(`terraform ${args.join(" ")} failed (${error.code}):\n${stdout}\n${stderr}`));
+          } else done({ stdout, stderr, elapsedMs });
+        },
+      );
     });
   }
   remove() {

@@ -25,25 +25,43 @@ function timeToFirstLine(command, args, env) {
       elapsed = Number(process.hrtime.bigint() - started) / 1e6;
       child.kill("SIGTERM");
     });
-    child.on("exit", () => (elapsed === undefined ? reject(new Error("no handshake line")) : resolve(elapsed)));
+    child.on("exit", () =>
+      elapsed === undefined ? reject(new Error("no handshake line")) : resolve(elapsed),
+    );
     setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
   });
 }
 
 async function startup() {
   const clientCert = createSelfSignedCertificate().certPem;
-  const env = { ...process.env, [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: "6", PLUGIN_CLIENT_CERT: clientCert, PLUGIN_MIN_PORT: "10000", PLUGIN_MAX_PORT: "25000" };
+  const env = {
+    ...process.env,
+    [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE,
+    PLUGIN_PROTOCOL_VERSIONS: "6",
+    PLUGIN_CLIENT_CERT: clientCert,
+    PLUGIN_MIN_PORT: "10000",
+    PLUGIN_MAX_PORT: "25000",
+  };
   // Through the launcher Terraform runs (sh, then node with its flags), as in real use.
   const dir = new Workdir("startup");
   try {
     const [platformDir] = writeProviderMirror(dir.dir, { platforms: [platform()] }).directories;
-    const launcher = join(platformDir, readdirSync(platformDir).find((f) => f.startsWith("terraform-provider-")));
+    const launcher = join(
+      platformDir,
+      readdirSync(platformDir).find((f) => f.startsWith("terraform-provider-")),
+    );
     const provider = [];
     const bare = [];
     await timeToFirstLine(launcher, [], env); // warm the file cache
     for (let i = 0; i < RUNS * 2; i++) {
       provider.push(await timeToFirstLine(launcher, [], env));
-      bare.push(await timeToFirstLine(process.execPath, ["-e", "process.stdout.write('x\\n'); setTimeout(()=>{}, 10000)"], env));
+      bare.push(
+        await timeToFirstLine(
+          process.execPath,
+          ["-e", "process.stdout.write('x\\n'); setTimeout(()=>{}, 10000)"],
+          env,
+        ),
+      );
     }
     return { provider: median(provider), bare: median(bare) };
   } finally {
@@ -54,7 +72,12 @@ async function startup() {
 function secretsConfig(url) {
   const resource = {};
   for (let i = 0; i < SECRETS; i++) {
-    resource[`s${i}`] = { repository: "acme/api", environment: i % 2 ? "staging" : "production", secret_name: `SECRET_${i}`, value_env: "BENCH_VALUE" };
+    resource[`s${i}`] = {
+      repository: "acme/api",
+      environment: i % 2 ? "staging" : "production",
+      secret_name: `SECRET_${i}`,
+      value_env: "BENCH_VALUE",
+    };
   }
   return {
     terraform: { required_providers: { ghsecrets: { source: PROVIDER_SOURCE } } },
@@ -70,7 +93,9 @@ function terraformDataConfig() {
 }
 
 async function main() {
-  console.log(`cdktf-github-secrets provider benchmark — ${RUNS} runs each, ${SECRETS} secrets, node ${process.version}`);
+  console.log(
+    `cdktf-github-secrets provider benchmark — ${RUNS} runs each, ${SECRETS} secrets, node ${process.version}`,
+  );
   const start = await startup();
 
   const emulator = await GithubEmulator.start({ repositories: { "acme/api": ["production", "staging"] } });
@@ -91,8 +116,14 @@ async function main() {
     let processesPerPlan = 0;
     for (let i = 0; i < RUNS; i++) {
       rmSync(rssFile, { force: true });
-      await ours.run(["plan", "-detailed-exitcode"], { NODE_OPTIONS: `--require=${join(root, "bench/record-rss.cjs")}`, BENCH_RSS_FILE: rssFile });
-      const rss = readFileSync(rssFile, "utf8").trim().split("\n").map((line) => JSON.parse(line).maxRssKiB / 1024);
+      await ours.run(["plan", "-detailed-exitcode"], {
+        NODE_OPTIONS: `--require=${join(root, "bench/record-rss.cjs")}`,
+        BENCH_RSS_FILE: rssFile,
+      });
+      const rss = readFileSync(rssFile, "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line).maxRssKiB / 1024);
       rssPerPlan.push(Math.max(...rss));
       processesPerPlan = rss.length;
     }
@@ -106,17 +137,35 @@ async function main() {
     }
     const counts = emulator.requestCounts();
     const lists = counts["GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"] ?? 0;
-    const others = Object.entries(counts).filter(([k]) => !k.endsWith("/secrets")).reduce((n, [, v]) => n + v, 0);
+    const others = Object.entries(counts)
+      .filter(([k]) => !k.endsWith("/secrets"))
+      .reduce((n, [, v]) => n + v, 0);
 
     const rows = [
-      ["plugin start to handshake (median)", ms(start.provider), "target <= 120 ms", `bare node: ${ms(start.bare)}`],
-      ["peak RSS of one provider process (median)", `${median(rssPerPlan).toFixed(1)} MiB`, "target <= 80 MiB", `largest of the ${processesPerPlan} processes of a plan; max over plans ${Math.max(...rssPerPlan).toFixed(1)} MiB`],
-      [`terraform plan, ${SECRETS} ghsecrets secrets (median)`, ms(median(oursMs)), "", `API: ${lists / RUNS} list calls/plan, ${others} other calls`],
+      [
+        "plugin start to handshake (median)",
+        ms(start.provider),
+        "target <= 120 ms",
+        `bare node: ${ms(start.bare)}`,
+      ],
+      [
+        "peak RSS of one provider process (median)",
+        `${median(rssPerPlan).toFixed(1)} MiB`,
+        "target <= 80 MiB",
+        `largest of the ${processesPerPlan} processes of a plan; max over plans ${Math.max(...rssPerPlan).toFixed(1)} MiB`,
+      ],
+      [
+        `terraform plan, ${SECRETS} ghsecrets secrets (median)`,
+        ms(median(oursMs)),
+        "",
+        `API: ${lists / RUNS} list calls/plan, ${others} other calls`,
+      ],
       [`terraform plan, ${SECRETS} terraform_data (median)`, ms(median(theirsMs)), "", "refreshes nothing"],
       ["ratio ghsecrets / terraform_data", `${(median(oursMs) / median(theirsMs)).toFixed(2)}x`, "", ""],
     ];
     const width = Math.max(...rows.map((r) => r[0].length));
-    for (const [name, value, target, note] of rows) console.log(`${name.padEnd(width)}  ${value.padStart(10)}  ${target.padEnd(17)} ${note}`);
+    for (const [name, value, target, note] of rows)
+      console.log(`${name.padEnd(width)}  ${value.padStart(10)}  ${target.padEnd(17)} ${note}`);
   } finally {
     ours.remove();
     theirs.remove();

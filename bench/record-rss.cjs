@@ -4,6 +4,9 @@ const { appendFileSync } = require("node:fs");
 const file = process.env.BENCH_RSS_FILE;
 if (file) {
   process.on("exit", () => {
-    appendFileSync(file, `${JSON.stringify({ pid: process.pid, maxRssKiB: process.resourceUsage().maxRSS })}\n`);
+    appendFileSync(
+      file,
+      `${JSON.stringify({ pid: process.pid, maxRssKiB: process.resourceUsage().maxRSS })}\n`,
+    );
   });
 }

@@ -52,7 +52,8 @@ async function main(argv) {
     else if (arg === "--out") options.out = argv[++i];
     else if (arg === "--no-minify") options.minify = false;
     else if (arg === "--analyze") options.analyze = true;
-    else throw new Error(`unknown argument: ${arg} (use --entry <file>, --out <file>, --no-minify, --analyze)`);
+    else
+      throw new Error(`unknown argument: ${arg} (use --entry <file>, --out <file>, --no-minify, --analyze)`);
   }
   const { outfile, metafile } = await bundleProvider(options);
   if (metafile) {

@@ -8,7 +8,8 @@ class SummaryReporter {
   onRunComplete(_contexts, results) {
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
     const skipped = results.numPendingTests + results.numTodoTests;
-    if (skipped) process.stdout.write(`\n${skipped} tests skipped (a -t filter, or .skip/.todo left in a test file)\n`);
+    if (skipped)
+      process.stdout.write(`\n${skipped} tests skipped (a -t filter, or .skip/.todo left in a test file)\n`);
     const line = `${results.numPassedTests} passed, ${failed} failed`;
     process.stdout.write(`\n${line}\n`);
     if (process.env.JEST_SUMMARY_FILE) writeFileSync(process.env.JEST_SUMMARY_FILE, `${line}\n`);

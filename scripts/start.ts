@@ -33,13 +33,23 @@ function fail(message: string): never {
 }
 
 /** Runs a command; output goes to the terminal unless captured. Rejects on a non-zero exit. */
-function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; capture?: boolean }): Promise<string> {
+function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; capture?: boolean },
+): Promise<string> {
   return new Promise((done, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", options.capture ? "pipe" : "inherit", "inherit"] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["ignore", options.capture ? "pipe" : "inherit", "inherit"],
+    });
     let out = "";
     child.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
     child.on("error", (error) => reject(new Error(`${command}: ${error.message}`)));
-    child.on("exit", (code) => (code === 0 ? done(out) : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
+    child.on("exit", (code) =>
+      code === 0 ? done(out) : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`)),
+    );
   });
 }
 
@@ -71,7 +81,10 @@ function demoValue(variable: string): string {
 }
 
 async function main(): Promise<void> {
-  const cdktf = JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")) as { app: string; output?: string };
+  const cdktf = JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")) as {
+    app: string;
+    output?: string;
+  };
   const outdir = resolve(ROOT, process.env.CDKTF_OUTDIR || cdktf.output || "cdktf.out");
   const real = Boolean(process.env.GITHUB_TOKEN && process.env.EXAMPLE_REPOSITORY);
   const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "true" };
@@ -80,7 +93,9 @@ async function main(): Promise<void> {
 
   step(1, `Synthesizing the app: ${cdktf.app}`);
   await run("sh", ["-c", cdktf.app], { cwd: ROOT, env: { ...env, CDKTF_OUTDIR: outdir } });
-  const stacks = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { workingDirectory: string; synthesizedStackPath: string }> };
+  const stacks = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, { workingDirectory: string; synthesizedStackPath: string }>;
+  };
   const [stackName, stack] = Object.entries(stacks.stacks)[0] ?? fail("the app synthesized no stack");
   const stackDir = join(outdir, stack.workingDirectory);
   const synthesized = JSON.parse(readFileSync(join(outdir, stack.synthesizedStackPath), "utf8")) as {
@@ -91,20 +106,33 @@ async function main(): Promise<void> {
 
   let emulator: GithubEmulator | undefined;
   const snapshotPath = join(outdir, "emulator-snapshot.json");
-  step(2, real ? `Using real GitHub (${process.env.GITHUB_API_URL || "https://api.github.com"}) for ${process.env.EXAMPLE_REPOSITORY}` : "Starting the built-in GitHub emulator");
+  step(
+    2,
+    real
+      ? `Using real GitHub (${process.env.GITHUB_API_URL || "https://api.github.com"}) for ${process.env.EXAMPLE_REPOSITORY}`
+      : "Starting the built-in GitHub emulator",
+  );
   if (real) {
-    const missing = secrets.map((s) => s.value_env).filter((name): name is string => !!name && process.env[name] === undefined);
-    if (missing.length > 0) fail(`set these variables to the values to store: ${[...new Set(missing)].join(", ")}`);
+    const missing = secrets
+      .map((s) => s.value_env)
+      .filter((name): name is string => !!name && process.env[name] === undefined);
+    if (missing.length > 0)
+      fail(`set these variables to the values to store: ${[...new Set(missing)].join(", ")}`);
   } else {
-    const snapshot = existsSync(snapshotPath) ? (JSON.parse(readFileSync(snapshotPath, "utf8")) as EmulatorSnapshot) : undefined;
+    const snapshot = existsSync(snapshotPath)
+      ? (JSON.parse(readFileSync(snapshotPath, "utf8")) as EmulatorSnapshot)
+      : undefined;
     emulator = await GithubEmulator.start({ snapshot });
     for (const secret of secrets) {
       emulator.addRepository(secret.repository);
       emulator.addEnvironment(secret.repository, secret.environment);
-      if (secret.value_env && env[secret.value_env] === undefined) env[secret.value_env] = demoValue(secret.value_env);
+      if (secret.value_env && env[secret.value_env] === undefined)
+        env[secret.value_env] = demoValue(secret.value_env);
     }
     Object.assign(env, { GITHUB_API_URL: emulator.url, GITHUB_TOKEN: emulator.token, GH_TOKEN: undefined });
-    console.log(`emulator at ${emulator.url}${snapshot ? ", with the data of the previous run" : ""}; demo values for unset variables`);
+    console.log(
+      `emulator at ${emulator.url}${snapshot ? ", with the data of the previous run" : ""}; demo values for unset variables`,
+    );
   }
 
   try {
@@ -115,36 +143,75 @@ async function main(): Promise<void> {
     // Record checksums for every platform placed in the mirror, so the lock file also works on
     // a colleague's Mac or in CI (init alone records only this machine's platform, and warns).
     const platforms = mirrorPlatforms(stackDir).flatMap((p) => [`-platform=${p}`]);
-    await run("terraform", ["providers", "lock", "-fs-mirror=terraform.d/plugins", ...platforms, "-no-color"], { cwd: stackDir, env, capture: true });
+    await run(
+      "terraform",
+      ["providers", "lock", "-fs-mirror=terraform.d/plugins", ...platforms, "-no-color"],
+      { cwd: stackDir, env, capture: true },
+    );
     // The emulator's state lives beside the emulator's data in the output directory, apart from
     // the stack's own state file (cdktf's default, in the project root, as `cdktf deploy` uses it
     // on real GitHub): the two modes, and test runs with their own CDKTF_OUTDIR, never share state.
     // -reconfigure: switching modes changes the backend path; never copy state from one to the other.
     const backend = emulator ? [`-backend-config=path=${join(outdir, "emulator.tfstate")}`] : [];
-    await run("terraform", ["init", "-input=false", "-no-color", "-reconfigure", ...backend], { cwd: stackDir, env });
+    await run("terraform", ["init", "-input=false", "-no-color", "-reconfigure", ...backend], {
+      cwd: stackDir,
+      env,
+    });
     step(4, "terraform plan");
     await run("terraform", ["plan", "-input=false", "-no-color", "-out=tfplan"], { cwd: stackDir, env });
     step(5, "terraform apply");
     await run("terraform", ["apply", "-input=false", "-no-color", "tfplan"], { cwd: stackDir, env });
 
-    const state = JSON.parse(await run("terraform", ["show", "-json"], { cwd: stackDir, env, capture: true })) as {
-      values?: { root_module?: { resources?: Array<{ type: string; values: Record<string, string | null> }> } };
+    const state = JSON.parse(
+      await run("terraform", ["show", "-json"], { cwd: stackDir, env, capture: true }),
+    ) as {
+      values?: {
+        root_module?: { resources?: Array<{ type: string; values: Record<string, string | null> }> };
+      };
     };
     const rows = (state.values?.root_module?.resources ?? [])
       .filter((r) => r.type === "ghsecrets_environment_secret")
       .map((r) => {
         const v = r.values;
-        const held = emulator?.getSecretValue(String(v.repository), String(v.environment), String(v.secret_name));
+        const held = emulator?.getSecretValue(
+          String(v.repository),
+          String(v.environment),
+          String(v.secret_name),
+        );
         const expected = v.value_env ? env[v.value_env] : undefined;
-        const check = !emulator ? "(GitHub never returns values)" : held === undefined ? "MISSING" : expected === undefined ? "held" : held === expected ? "decrypts to the declared value" : "DIFFERS";
-        return [String(v.environment), String(v.secret_name), shortFingerprint(v.value_fingerprint), String(v.updated_at), check];
+        const check = !emulator
+          ? "(GitHub never returns values)"
+          : held === undefined
+            ? "MISSING"
+            : expected === undefined
+              ? "held"
+              : held === expected
+                ? "decrypts to the declared value"
+                : "DIFFERS";
+        return [
+          String(v.environment),
+          String(v.secret_name),
+          shortFingerprint(v.value_fingerprint),
+          String(v.updated_at),
+          check,
+        ];
       });
-    const header = ["environment", "secret", "fingerprint", "updated_at", emulator ? "emulator check" : "value"];
+    const header = [
+      "environment",
+      "secret",
+      "fingerprint",
+      "updated_at",
+      emulator ? "emulator check" : "value",
+    ];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     console.log(`\nWhat ${emulator ? "the emulator" : "GitHub"} now holds for ${stackName}:`);
-    for (const row of [header, ...rows]) console.log("  " + row.map((cell, i) => cell.padEnd(widths[i]!)).join("  "));
-    if (rows.some((r) => r[4] === "MISSING" || r[4] === "DIFFERS")) fail("a secret does not hold its declared value");
-    console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)}s. Run \`npm start\` again: the plan shows "No changes".`);
+    for (const row of [header, ...rows])
+      console.log("  " + row.map((cell, i) => cell.padEnd(widths[i]!)).join("  "));
+    if (rows.some((r) => r[4] === "MISSING" || r[4] === "DIFFERS"))
+      fail("a secret does not hold its declared value");
+    console.log(
+      `\nDone in ${((Date.now() - started) / 1000).toFixed(1)}s. Run \`npm start\` again: the plan shows "No changes".`,
+    );
   } finally {
     if (emulator) {
       mkdirSync(outdir, { recursive: true });

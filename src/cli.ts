@@ -32,7 +32,8 @@ function main(argv: string[]): number {
   }
   const result = writeProviderMirror(dir, platforms.length > 0 ? { platforms } : {});
   process.stdout.write(`Wrote provider ${result.source} ${result.version} for:\n`);
-  for (const written of result.directories) process.stdout.write(`  ${relative(process.cwd(), written) || "."}\n`);
+  for (const written of result.directories)
+    process.stdout.write(`  ${relative(process.cwd(), written) || "."}\n`);
   process.stdout.write(`\nDeclare it in your configuration:\n\n${requiredProvidersSnippet(result.version)}`);
   return 0;
 }

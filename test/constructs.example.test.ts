@@ -38,7 +38,9 @@ test("cdktf.json declares a TypeScript app with no providers to fetch and no cra
 test("the example synthesizes five secrets over prod/eu and staging, values by name only", async () => {
   const outdir = join(tmp, "default");
   const config = await synthExample(outdir);
-  const secrets = Object.values(config.resource.ghsecrets_environment_secret) as Array<Record<string, string>>;
+  const secrets = Object.values(config.resource.ghsecrets_environment_secret) as Array<
+    Record<string, string>
+  >;
   expect(secrets).toHaveLength(5);
   expect(new Set(secrets.map((s) => s.environment))).toEqual(new Set(["prod/eu", "staging"]));
   expect(new Set(secrets.map((s) => s.repository))).toEqual(new Set(["acme/api"]));
@@ -47,12 +49,16 @@ test("the example synthesizes five secrets over prod/eu and staging, values by n
     expect(s).not.toHaveProperty("value");
   }
   expect(readFileSync(join(outdir, "stacks", "example", "cdk.tf.json"), "utf8")).not.toContain(PLAINTEXT);
-  expect(config.terraform.required_providers.ghsecrets.source).toBe("cdktf-github-secrets.local/ghsecrets/ghsecrets");
+  expect(config.terraform.required_providers.ghsecrets.source).toBe(
+    "cdktf-github-secrets.local/ghsecrets/ghsecrets",
+  );
   expect(existsSync(join(outdir, "stacks", "example", "terraform.d", "plugins"))).toBe(true);
 });
 
 test("EXAMPLE_REPOSITORY chooses the repository", async () => {
   const config = await synthExample(join(tmp, "other-repo"), { EXAMPLE_REPOSITORY: "octo-org/service" });
-  const secrets = Object.values(config.resource.ghsecrets_environment_secret) as Array<Record<string, string>>;
+  const secrets = Object.values(config.resource.ghsecrets_environment_secret) as Array<
+    Record<string, string>
+  >;
   expect(new Set(secrets.map((s) => s.repository))).toEqual(new Set(["octo-org/service"]));
 });

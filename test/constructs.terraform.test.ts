@@ -1,7 +1,16 @@
 // The constructs against the real terraform binary and the bundled provider (dist/provider-bundle,
 // built by `npm run build`), talking to the GitHub emulator on 127.0.0.1. Nothing reaches github.com.
 import { execFile, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import "cdktf/lib/testing/adapters/jest";
@@ -90,7 +99,11 @@ function exampleStack(): TerraformStack {
 /** Terraform in a stack directory, without blocking this process (the emulator runs in it). */
 async function terraform(dir: string, ...args: string[]): Promise<{ stdout: string; code: number }> {
   try {
-    const { stdout } = await run("terraform", [...args, "-no-color"], { cwd: dir, env: process.env, timeout: 90_000 });
+    const { stdout } = await run("terraform", [...args, "-no-color"], {
+      cwd: dir,
+      env: process.env,
+      timeout: 90_000,
+    });
     return { stdout, code: 0 };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -140,7 +153,19 @@ async function emulatorProcess(): Promise<{ url: string; token: string; stop: ()
   const token = "constructs_matcher_token";
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "src/testing/cli.ts", "--token", token, "--repo", "acme/api", "--env", "prod/eu", "--env", "staging"],
+    [
+      "--import",
+      "tsx",
+      "src/testing/cli.ts",
+      "--token",
+      token,
+      "--repo",
+      "acme/api",
+      "--env",
+      "prod/eu",
+      "--env",
+      "staging",
+    ],
     { cwd: join(__dirname, ".."), stdio: ["ignore", "pipe", "pipe"] },
   );
   const stop = () =>

@@ -2,7 +2,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import "cdktf/lib/testing/adapters/jest";
-import { App, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, Testing, Token } from "cdktf";
+import {
+  App,
+  TerraformOutput,
+  TerraformResource,
+  TerraformStack,
+  TerraformVariable,
+  Testing,
+  Token,
+} from "cdktf";
 import {
   EnvironmentSecret,
   EnvironmentSecretResource,
@@ -125,28 +133,50 @@ describe("GithubSecretsProvider", () => {
     const token = new TerraformVariable(stack, "github_token", { type: "string", sensitive: true });
     const key = new TerraformVariable(stack, "app_key", { type: "string", sensitive: true });
     new GithubSecretsProvider(stack, "token", { token: token.stringValue });
-    new GithubSecretsProvider(stack, "app", { alias: "app", appId: "1", installationId: "2", privateKey: key.stringValue });
+    new GithubSecretsProvider(stack, "app", {
+      alias: "app",
+      appId: "1",
+      installationId: "2",
+      privateKey: key.stringValue,
+    });
     const synth = Testing.synth(stack);
     expect(synth).toHaveProviderWithProperties(GithubSecretsProvider, { token: "${var.github_token}" });
-    expect(synth).toHaveProviderWithProperties(GithubSecretsProvider, { alias: "app", private_key: "${var.app_key}" });
+    expect(synth).toHaveProviderWithProperties(GithubSecretsProvider, {
+      alias: "app",
+      private_key: "${var.app_key}",
+    });
   });
 
   test("privateKeyEnv names the variable the provider reads the App key from", () => {
     const stack = newStack();
-    new GithubSecretsProvider(stack, "github", { appId: 1, installationId: 2, privateKeyEnv: "DEPLOY_APP_KEY" });
-    expect(Testing.synth(stack)).toHaveProviderWithProperties(GithubSecretsProvider, { private_key_env: "DEPLOY_APP_KEY" });
+    new GithubSecretsProvider(stack, "github", {
+      appId: 1,
+      installationId: 2,
+      privateKeyEnv: "DEPLOY_APP_KEY",
+    });
+    expect(Testing.synth(stack)).toHaveProviderWithProperties(GithubSecretsProvider, {
+      private_key_env: "DEPLOY_APP_KEY",
+    });
   });
 
   test("number tokens for the App ids become string references", () => {
     const stack = newStack();
     const appId = new TerraformVariable(stack, "app_id", { type: "number" });
-    new GithubSecretsProvider(stack, "github", { appId: appId.numberValue, installationId: 9, privateKeyPath: "/k.pem" });
-    expect(Testing.synth(stack)).toHaveProviderWithProperties(GithubSecretsProvider, { app_id: "${var.app_id}" });
+    new GithubSecretsProvider(stack, "github", {
+      appId: appId.numberValue,
+      installationId: 9,
+      privateKeyPath: "/k.pem",
+    });
+    expect(Testing.synth(stack)).toHaveProviderWithProperties(GithubSecretsProvider, {
+      app_id: "${var.app_id}",
+    });
   });
 
   test("a literal token is refused, without echoing it, and the fix is named", () => {
     const stack = newStack();
-    const message = errorOf(() => new GithubSecretsProvider(stack, "github", { token: "ghp_literalTokenValue123" }));
+    const message = errorOf(
+      () => new GithubSecretsProvider(stack, "github", { token: "ghp_literalTokenValue123" }),
+    );
     expect(message).toContain('GithubSecretsProvider at "stack/github"');
     expect(message).toContain("GITHUB_TOKEN (or GH_TOKEN)");
     expect(message).toContain("sensitive: true");
@@ -156,16 +186,27 @@ describe("GithubSecretsProvider", () => {
   test("a literal privateKey is refused, without echoing it", () => {
     const stack = newStack();
     const pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEsecretkeymaterial\n-----END RSA PRIVATE KEY-----";
-    const message = errorOf(() => new GithubSecretsProvider(stack, "github", { appId: 1, installationId: 2, privateKey: pem }));
+    const message = errorOf(
+      () => new GithubSecretsProvider(stack, "github", { appId: 1, installationId: 2, privateKey: pem }),
+    );
     expect(message).toContain("privateKey is a literal string");
     expect(message).toContain("privateKeyPath");
     expect(message).not.toContain("MIIEsecretkeymaterial");
   });
 
   test.each([
-    [{ privateKey: "${var.k}", privateKeyPath: "/k.pem", appId: 1, installationId: 2 }, "privateKey and privateKeyPath both give the App's private key: keep only one of them"],
-    [{ privateKeyEnv: "APP_KEY", privateKeyPath: "/k.pem", appId: 1, installationId: 2 }, "privateKeyPath and privateKeyEnv both give"],
-    [{ appId: 1, installationId: 2, privateKeyPath: "/k.pem", token: "${var.t}" }, "token and GitHub App settings are both set"],
+    [
+      { privateKey: "${var.k}", privateKeyPath: "/k.pem", appId: 1, installationId: 2 },
+      "privateKey and privateKeyPath both give the App's private key: keep only one of them",
+    ],
+    [
+      { privateKeyEnv: "APP_KEY", privateKeyPath: "/k.pem", appId: 1, installationId: 2 },
+      "privateKeyPath and privateKeyEnv both give",
+    ],
+    [
+      { appId: 1, installationId: 2, privateKeyPath: "/k.pem", token: "${var.t}" },
+      "token and GitHub App settings are both set",
+    ],
     [{ baseUrl: "github.example.com" }, 'baseUrl "github.example.com" is not an http(s) URL'],
     [{ writeDelayMs: -1 }, "writeDelayMs is -1: give a whole number of 0 or more"],
     [{ maxRetries: 1.5 }, "maxRetries is 1.5: give a whole number of 0 or more"],
@@ -174,7 +215,10 @@ describe("GithubSecretsProvider", () => {
     const stack = newStack();
     // Strings shaped like "${var.x}" are literals to cdktf: make real tokens of them.
     const tokenized = Object.fromEntries(
-      Object.entries(props).map(([k, v]) => [k, typeof v === "string" && v.startsWith("${") ? Token.asString(v) : v]),
+      Object.entries(props).map(([k, v]) => [
+        k,
+        typeof v === "string" && v.startsWith("${") ? Token.asString(v) : v,
+      ]),
     );
     expect(errorOf(() => new GithubSecretsProvider(stack, "github", tokenized))).toContain(expected);
   });
@@ -191,8 +235,12 @@ describe("GithubSecretsProvider", () => {
     const stack = newStack();
     new GithubSecretsProvider(stack, "one", {});
     const second = new GithubSecretsProvider(stack, "two", { alias: "two" });
-    expect(errorOf(() => (second.alias = "two words"))).toContain('alias "two words" is not a Terraform identifier');
-    expect(errorOf(() => (second.alias = undefined))).toContain('already has a default GithubSecretsProvider at "stack/one"');
+    expect(errorOf(() => (second.alias = "two words"))).toContain(
+      'alias "two words" is not a Terraform identifier',
+    );
+    expect(errorOf(() => (second.alias = undefined))).toContain(
+      'already has a default GithubSecretsProvider at "stack/one"',
+    );
     expect(second.alias).toBe("two");
     second.alias = "renamed";
     expect(parsed(stack).provider.ghsecrets).toEqual([{}, { alias: "renamed" }]);
@@ -200,7 +248,10 @@ describe("GithubSecretsProvider", () => {
 
   test("an aliased provider is used only by the secrets given it", () => {
     const stack = newStack();
-    const ghes = new GithubSecretsProvider(stack, "ghes", { alias: "ghes", baseUrl: "https://ghes.example.com/api/v3" });
+    const ghes = new GithubSecretsProvider(stack, "ghes", {
+      alias: "ghes",
+      baseUrl: "https://ghes.example.com/api/v3",
+    });
     secret(stack, "db", { provider: ghes });
     secret(stack, "other", { secretName: "OTHER" });
     const json = parsed(stack);
@@ -288,13 +339,17 @@ describe("EnvironmentSecret", () => {
     const s = secret(stack, "db", { environment: "prod/eu", secretName: "db_password" });
     s.importExisting();
     expect(s.importId).toBe("acme/api:prod/eu:DB_PASSWORD");
-    expect(parsed(stack).import).toEqual([{ id: "acme/api:prod/eu:DB_PASSWORD", to: "ghsecrets_environment_secret.db" }]);
+    expect(parsed(stack).import).toEqual([
+      { id: "acme/api:prod/eu:DB_PASSWORD", to: "ghsecrets_environment_secret.db" },
+    ]);
   });
 
   test("generateConfigForImport() adds an import block for a secret with no configuration yet", () => {
     const stack = newStack();
     EnvironmentSecretResource.generateConfigForImport(stack, "legacy", "acme/api:staging:LEGACY_KEY");
-    expect(parsed(stack).import).toEqual([{ id: "acme/api:staging:LEGACY_KEY", to: "ghsecrets_environment_secret.legacy" }]);
+    expect(parsed(stack).import).toEqual([
+      { id: "acme/api:staging:LEGACY_KEY", to: "ghsecrets_environment_secret.legacy" },
+    ]);
   });
 
   test("importExisting() with an aliased provider names that provider", () => {
@@ -302,7 +357,11 @@ describe("EnvironmentSecret", () => {
     const ghes = new GithubSecretsProvider(stack, "ghes", { alias: "ghes" });
     secret(stack, "db", { provider: ghes }).importExisting();
     expect(parsed(stack).import).toEqual([
-      { id: "acme/api:production:DB_PASSWORD", provider: "ghsecrets.ghes", to: "ghsecrets_environment_secret.db" },
+      {
+        id: "acme/api:production:DB_PASSWORD",
+        provider: "ghsecrets.ghes",
+        to: "ghsecrets_environment_secret.db",
+      },
     ]);
   });
 
@@ -316,15 +375,47 @@ describe("EnvironmentSecret", () => {
 
   describe("validation names the construct path and the fix", () => {
     test.each([
-      ["repository without owner", { repository: "acme" }, 'repository "acme" is not of the form owner/name: write it like "acme/api"'],
-      ["bad owner", { repository: "-acme/api" }, 'repository owner "-acme" is not a valid GitHub user or organization name'],
-      ["bad repository name", { repository: "acme/api!" }, `repository name "api!" is not a valid GitHub repository name (letters, digits, '.', '_' and '-')`],
-      ["repository not a string", { repository: 42 as unknown as string }, "repository is missing: give it as a string"],
+      [
+        "repository without owner",
+        { repository: "acme" },
+        'repository "acme" is not of the form owner/name: write it like "acme/api"',
+      ],
+      [
+        "bad owner",
+        { repository: "-acme/api" },
+        'repository owner "-acme" is not a valid GitHub user or organization name',
+      ],
+      [
+        "bad repository name",
+        { repository: "acme/api!" },
+        `repository name "api!" is not a valid GitHub repository name (letters, digits, '.', '_' and '-')`,
+      ],
+      [
+        "repository not a string",
+        { repository: 42 as unknown as string },
+        "repository is missing: give it as a string",
+      ],
       ["blank environment", { environment: " " }, "environment name is empty"],
-      ["long environment", { environment: "e".repeat(256) }, "environment name is 256 characters long: GitHub allows at most 255; shorten it"],
-      ["leading digit", { secretName: "1PASSWORD" }, `secret name "1PASSWORD" starts with a digit: start it with a letter or '_'`],
-      ["hyphen in name", { secretName: "DB-PASSWORD" }, `may hold only letters, digits and '_': write it like "DB_PASSWORD"`],
-      ["GITHUB_ prefix", { secretName: "github_token" }, "starts with GITHUB_, which GitHub reserves: choose another prefix"],
+      [
+        "long environment",
+        { environment: "e".repeat(256) },
+        "environment name is 256 characters long: GitHub allows at most 255; shorten it",
+      ],
+      [
+        "leading digit",
+        { secretName: "1PASSWORD" },
+        `secret name "1PASSWORD" starts with a digit: start it with a letter or '_'`,
+      ],
+      [
+        "hyphen in name",
+        { secretName: "DB-PASSWORD" },
+        `may hold only letters, digits and '_': write it like "DB_PASSWORD"`,
+      ],
+      [
+        "GITHUB_ prefix",
+        { secretName: "github_token" },
+        "starts with GITHUB_, which GitHub reserves: choose another prefix",
+      ],
       ["empty name", { secretName: "" }, "secret name is empty"],
     ])("%s", (_label, props, expected) => {
       const message = errorOf(() => secret(newStack(), "db", props));
@@ -358,7 +449,9 @@ describe("EnvironmentSecret", () => {
       const stack = newStack();
       secret(stack, "first");
       secret(stack, "second", { repository: "Acme/API", environment: "Production" });
-      expect(errorOf(() => Testing.synth(stack, true))).toContain('declared by both "stack/first" and "stack/second"');
+      expect(errorOf(() => Testing.synth(stack, true))).toContain(
+        'declared by both "stack/first" and "stack/second"',
+      );
     });
 
     test("duplicates across two stacks of one app are found", () => {
@@ -398,16 +491,30 @@ describe("SecretValue", () => {
   test("fromEnv: only the variable's name is written (value_env)", () => {
     const stack = newStack();
     secret(stack, "db", { value: SecretValue.fromEnv("EXAMPLE_DB_PASSWORD") });
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(EnvironmentSecretResource, { value_env: "EXAMPLE_DB_PASSWORD" });
-    expect(Object.keys(resourceOf(stack)).sort()).toEqual(["environment", "repository", "secret_name", "value_env"]);
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(EnvironmentSecretResource, {
+      value_env: "EXAMPLE_DB_PASSWORD",
+    });
+    expect(Object.keys(resourceOf(stack)).sort()).toEqual([
+      "environment",
+      "repository",
+      "secret_name",
+      "value_env",
+    ]);
   });
 
   test("fromVariable: a reference in the write-only value, no warning for a sensitive variable", () => {
     const stack = newStack();
     const pw = new TerraformVariable(stack, "db_password", { type: "string", sensitive: true });
     const s = secret(stack, "db", { value: SecretValue.fromVariable(pw) });
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(EnvironmentSecretResource, { value: "${var.db_password}" });
-    expect(Object.keys(resourceOf(stack)).sort()).toEqual(["environment", "repository", "secret_name", "value"]);
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(EnvironmentSecretResource, {
+      value: "${var.db_password}",
+    });
+    expect(Object.keys(resourceOf(stack)).sort()).toEqual([
+      "environment",
+      "repository",
+      "secret_name",
+      "value",
+    ]);
     expect(warningsOf(s)).toEqual([]);
   });
 
@@ -425,10 +532,20 @@ describe("SecretValue", () => {
     const stack = newStack();
     const pw = new TerraformVariable(stack, "db_password", { type: "string", sensitive: true, default: "x" });
     const s = secret(stack, "db", { value: SecretValue.fromVariable(pw) });
-    expect(warningsOf(s).join("\n")).toContain("has a default, which is written in plain text to cdk.tf.json");
-    const big = new TerraformVariable(stack, "big", { type: "string", sensitive: true, default: "x".repeat(49 * 1024) });
-    const message = errorOf(() => secret(stack, "big-secret", { secretName: "BIG", value: SecretValue.fromVariable(big) }));
-    expect(message).toContain('variable "big" default: secret value is 50176 bytes: GitHub allows at most 49152 bytes');
+    expect(warningsOf(s).join("\n")).toContain(
+      "has a default, which is written in plain text to cdk.tf.json",
+    );
+    const big = new TerraformVariable(stack, "big", {
+      type: "string",
+      sensitive: true,
+      default: "x".repeat(49 * 1024),
+    });
+    const message = errorOf(() =>
+      secret(stack, "big-secret", { secretName: "BIG", value: SecretValue.fromVariable(big) }),
+    );
+    expect(message).toContain(
+      'variable "big" default: secret value is 50176 bytes: GitHub allows at most 49152 bytes',
+    );
   });
 
   test("fromToken: another resource's attribute in the write-only value", () => {
@@ -441,7 +558,9 @@ describe("SecretValue", () => {
   });
 
   test("fromToken: a literal string is an error", () => {
-    const message = errorOf(() => secret(newStack(), "db", { value: SecretValue.fromToken("hunter2-literal") }));
+    const message = errorOf(() =>
+      secret(newStack(), "db", { value: SecretValue.fromToken("hunter2-literal") }),
+    );
     expect(message).toContain('EnvironmentSecret at "stack/db"');
     expect(message).toContain("SecretValue.fromToken() was given a literal string");
     expect(message).not.toContain("hunter2-literal");
@@ -461,11 +580,23 @@ describe("SecretValue", () => {
 
   test.each([
     ["not base64", "not base64!", "k", "the ciphertext is not base64"],
-    ["too short for a sealed box", Buffer.alloc(20).toString("base64"), "k", "the ciphertext is 20 bytes, shorter than any sealed box"],
-    ["sealing more than 48 KB", Buffer.alloc(48 + 49153).toString("base64"), "k", "secret value is 49153 bytes"],
+    [
+      "too short for a sealed box",
+      Buffer.alloc(20).toString("base64"),
+      "k",
+      "the ciphertext is 20 bytes, shorter than any sealed box",
+    ],
+    [
+      "sealing more than 48 KB",
+      Buffer.alloc(48 + 49153).toString("base64"),
+      "k",
+      "secret value is 49153 bytes",
+    ],
     ["blank key id", Buffer.alloc(60).toString("base64"), " ", "keyId is empty"],
   ])("encrypted: rejects a ciphertext %s", (_label, ciphertext, keyId, expected) => {
-    const message = errorOf(() => secret(newStack(), "db", { value: SecretValue.encrypted(ciphertext, keyId) }));
+    const message = errorOf(() =>
+      secret(newStack(), "db", { value: SecretValue.encrypted(ciphertext, keyId) }),
+    );
     expect(message).toContain('EnvironmentSecret at "stack/db"');
     expect(message).toContain(expected);
   });
@@ -473,7 +604,9 @@ describe("SecretValue", () => {
   test("unsafePlainText: works, with a warning that the plaintext lands in cdk.tf.json", () => {
     const stack = newStack();
     const s = secret(stack, "db", { value: SecretValue.unsafePlainText("not-so-secret") });
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(EnvironmentSecretResource, { value: "not-so-secret" });
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(EnvironmentSecretResource, {
+      value: "not-so-secret",
+    });
     const warnings = warningsOf(s);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain("plaintext is written to cdk.tf.json");
@@ -481,7 +614,9 @@ describe("SecretValue", () => {
   });
 
   test("unsafePlainText: a value above 48 KB is an error that does not quote it", () => {
-    const message = errorOf(() => secret(newStack(), "db", { value: SecretValue.unsafePlainText("y".repeat(48 * 1024 + 1)) }));
+    const message = errorOf(() =>
+      secret(newStack(), "db", { value: SecretValue.unsafePlainText("y".repeat(48 * 1024 + 1)) }),
+    );
     expect(message).toContain("secret value is 49153 bytes: GitHub allows at most 49152 bytes (48 KB)");
     expect(message).not.toContain("yyyy");
   });
@@ -528,7 +663,11 @@ describe("SecretValue", () => {
       app.synth();
       const manifest = JSON.parse(readFileSync(join(app.outdir, "manifest.json"), "utf8"));
       expect(manifest.stacks.stack.annotations).toEqual([
-        expect.objectContaining({ constructPath: "stack/db", level: "@cdktf/warn", message: expect.stringContaining("unsafePlainText") }),
+        expect.objectContaining({
+          constructPath: "stack/db",
+          level: "@cdktf/warn",
+          message: expect.stringContaining("unsafePlainText"),
+        }),
       ]);
     } finally {
       spy.mockRestore();

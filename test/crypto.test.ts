@@ -1,4 +1,12 @@
-import { decodePublicKey, fingerprintSealed, fingerprintValue, loadSodium, refingerprint, saltOf, sealSecret } from "../src/crypto";
+import {
+  decodePublicKey,
+  fingerprintSealed,
+  fingerprintValue,
+  loadSodium,
+  refingerprint,
+  saltOf,
+  sealSecret,
+} from "../src/crypto";
 
 describe("sealed box", () => {
   test("a sealed value opens with the matching private key", async () => {
@@ -6,7 +14,11 @@ describe("sealed box", () => {
     const pair = sodium.crypto_box_keypair();
     const sealed = await sealSecret("hunter2 ünï", Buffer.from(pair.publicKey).toString("base64"));
     expect(sealed).toMatch(/^[A-Za-z0-9+/]+=*$/);
-    const opened = sodium.crypto_box_seal_open(Buffer.from(sealed, "base64"), pair.publicKey, pair.privateKey);
+    const opened = sodium.crypto_box_seal_open(
+      Buffer.from(sealed, "base64"),
+      pair.publicKey,
+      pair.privateKey,
+    );
     expect(new TextDecoder().decode(opened)).toBe("hunter2 ünï");
   });
   test("two seals of one value differ (ephemeral sender key)", async () => {

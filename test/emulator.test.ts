@@ -73,7 +73,12 @@ function seal(value: string | Uint8Array, keyBase64: string): string {
   return sodium.to_base64(sodium.crypto_box_seal(value, key), sodium.base64_variants.ORIGINAL);
 }
 
-async function putSecret(env: string, name: string, value: string | Uint8Array, token?: string): Promise<Response> {
+async function putSecret(
+  env: string,
+  name: string,
+  value: string | Uint8Array,
+  token?: string,
+): Promise<Response> {
   const { key_id, key } = await publicKey(env);
   return api("PUT", `${envPath(env)}/secrets/${name}`, {
     token,
@@ -302,7 +307,9 @@ describe("auth and not-found", () => {
       expect([p, res.status]).toEqual([p, 404]);
       expect((await json(res)).message).toBe("Not Found");
     }
-    const put = await api("PUT", `${envPath("no-such-env")}/secrets/X`, { body: { encrypted_value: "", key_id: "" } });
+    const put = await api("PUT", `${envPath("no-such-env")}/secrets/X`, {
+      body: { encrypted_value: "", key_id: "" },
+    });
     expect(put.status).toBe(404);
   });
 
@@ -462,7 +469,9 @@ describe("out-of-band changes and timestamps", () => {
     try {
       const auth = { authorization: `token ${ticking.token}` };
       const base = `${ticking.url}/repos/o/r/environments/e/secrets`;
-      const key = await json<{ key_id: string; key: string }>(await fetch(`${base}/public-key`, { headers: auth }));
+      const key = await json<{ key_id: string; key: string }>(
+        await fetch(`${base}/public-key`, { headers: auth }),
+      );
       for (let i = 0; i < 5; i++) {
         const put = await fetch(`${base}/S`, {
           method: "PUT",
@@ -527,8 +536,27 @@ describe("lifecycle and CLI", () => {
 
   test("CLI arguments: envs attach to the last --repo", () => {
     expect(
-      parseCliArgs(["--port", "8080", "--token", "a", "--token=b", "--repo", "o/r", "--env", "prod/us", "--env", "dev", "--repo", "o/s"]),
-    ).toEqual({ help: false, port: 8080, tokens: ["a", "b"], repositories: { "o/r": ["prod/us", "dev"], "o/s": [] } });
+      parseCliArgs([
+        "--port",
+        "8080",
+        "--token",
+        "a",
+        "--token=b",
+        "--repo",
+        "o/r",
+        "--env",
+        "prod/us",
+        "--env",
+        "dev",
+        "--repo",
+        "o/s",
+      ]),
+    ).toEqual({
+      help: false,
+      port: 8080,
+      tokens: ["a", "b"],
+      repositories: { "o/r": ["prod/us", "dev"], "o/s": [] },
+    });
     expect(() => parseCliArgs(["--env", "x"])).toThrow(/--repo/);
     expect(() => parseCliArgs(["--port", "abc"])).toThrow(/--port/);
     expect(() => parseCliArgs(["--bogus"])).toThrow(/Unknown/);
@@ -538,9 +566,13 @@ describe("lifecycle and CLI", () => {
     const { bin } = require("../package.json") as { bin: Record<string, string> };
     const cli = path.join(__dirname, "..", bin["cdktf-github-secrets-emulator"]!);
     const port = await freePort();
-    const child = spawn(process.execPath, [cli, "--port", String(port), "--repo", "o/r", "--env", "prod/us-east"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [cli, "--port", String(port), "--repo", "o/r", "--env", "prod/us-east"],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     const exited = once(child, "exit");
     try {
       let out = "";

@@ -15,7 +15,11 @@ import { lifecycleFor, startFixture } from "./helpers/lifecycle-fixture";
 
 const PUT_ROUTE = "/repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}";
 const PUT = `PUT ${PUT_ROUTE}`;
-const at = (environment = "production", secretName = "DB_PASSWORD") => ({ repository: "acme/api", environment, secretName });
+const at = (environment = "production", secretName = "DB_PASSWORD") => ({
+  repository: "acme/api",
+  environment,
+  secretName,
+});
 const value = { kind: "plaintext" as const, value: "v" };
 
 let fixture: Awaited<ReturnType<typeof startFixture>>;
@@ -37,7 +41,12 @@ describe("GitHub App credentials", () => {
     const { emulator } = fixture;
     const app = rsaKeyPair();
     emulator.addApp("4711", { publicKey: app.publicKey, installations: { "99": {} } });
-    const credentials = { kind: "app" as const, appId: "4711", installationId: "99", privateKey: app.privateKey };
+    const credentials = {
+      kind: "app" as const,
+      appId: "4711",
+      installationId: "99",
+      privateKey: app.privateKey,
+    };
     const { lifecycle } = lifecycleFor(emulator, { credentials });
     await lifecycle.create(at(), value);
     await lifecycle.create(at("staging env"), value);
@@ -50,8 +59,13 @@ describe("GitHub App credentials", () => {
     const app = rsaKeyPair();
     const impostor = rsaKeyPair();
     emulator.addApp("4711", { publicKey: app.publicKey, installations: { "99": {} } });
-    for (const [privateKey, installationId] of [[impostor.privateKey, "99"], [app.privateKey, "100"]] as const) {
-      const { lifecycle } = lifecycleFor(emulator, { credentials: { kind: "app", appId: "4711", installationId, privateKey } });
+    for (const [privateKey, installationId] of [
+      [impostor.privateKey, "99"],
+      [app.privateKey, "100"],
+    ] as const) {
+      const { lifecycle } = lifecycleFor(emulator, {
+        credentials: { kind: "app", appId: "4711", installationId, privateKey },
+      });
       const error = (await lifecycle.create(at(), value).catch((e: unknown) => e)) as Error;
       expect(error).toBeInstanceOf(BadCredentialsError);
       expect(error.message).toMatch(/GitHub App authentication failed: check app_id, installation_id/);
@@ -129,7 +143,9 @@ describe("waits and retries", () => {
     emulator.injectFault({ kind: "status", status: 503, count: 10, match: { method: "PUT" } });
     const error = await lifecycle.create(at(), value).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GithubUnavailableError);
-    expect((error as Error).message).toMatch(/503 after all retries \(repository acme\/api, environment "production", secret DB_PASSWORD\)/);
+    expect((error as Error).message).toMatch(
+      /503 after all retries \(repository acme\/api, environment "production", secret DB_PASSWORD\)/,
+    );
     expect(emulator.requestCounts()[PUT]).toBe(4);
   });
 
@@ -145,7 +161,9 @@ describe("waits and retries", () => {
 describe("typed errors name repository, environment and secret", () => {
   test("401 bad credentials", async () => {
     const { emulator } = fixture;
-    const error = await lifecycleFor(emulator, { token: "wrong" }).lifecycle.create(at(), value).catch((e: unknown) => e);
+    const error = await lifecycleFor(emulator, { token: "wrong" })
+      .lifecycle.create(at(), value)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadCredentialsError);
     expect((error as GithubSecretsError).status).toBe(401);
     expect((error as Error).message).toMatch(/repository acme\/api, environment "production"/);
@@ -154,18 +172,25 @@ describe("typed errors name repository, environment and secret", () => {
   test("403 names what to grant: classic scopes when GitHub lists them, else both kinds of credential", () => {
     const subject = { repository: "acme/api", environment: "production", secretName: "X" };
     const forbidden = (headers: Record<string, string>) =>
-      translateError({ status: 403, response: { headers, data: { message: "Resource not accessible" } } }, subject);
+      translateError(
+        { status: 403, response: { headers, data: { message: "Resource not accessible" } } },
+        subject,
+      );
     expect(forbidden({ "x-accepted-oauth-scopes": "repo" }).message).toMatch(/grant the scopes "repo"/);
     const guessed = forbidden({});
     expect(guessed).toBeInstanceOf(MissingPermissionError);
-    expect(guessed.message).toMatch(/"Secrets: read and write" and "Environments: read"[\s\S]*the "repo" scope/);
+    expect(guessed.message).toMatch(
+      /"Secrets: read and write" and "Environments: read"[\s\S]*the "repo" scope/,
+    );
     expect(guessed.message).toMatch(/repository acme\/api, environment "production", secret X/);
   });
 
   test("403 missing permission says what to grant", async () => {
     const { emulator } = fixture;
     emulator.addToken("read-only-token", { access: "read" });
-    const error = await lifecycleFor(emulator, { token: "read-only-token" }).lifecycle.create(at(), value).catch((e: unknown) => e);
+    const error = await lifecycleFor(emulator, { token: "read-only-token" })
+      .lifecycle.create(at(), value)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MissingPermissionError);
     expect((error as MissingPermissionError).grant).toMatch(/secrets=write/);
     expect((error as Error).message).toMatch(/grant the permissions "secrets=write"/);
@@ -175,8 +200,12 @@ describe("typed errors name repository, environment and secret", () => {
   test("404 for a missing environment and for a missing repository", async () => {
     const { lifecycle } = fixture;
     await expect(lifecycle.create(at("nope"), value)).rejects.toThrow(EnvironmentNotFoundError);
-    await expect(lifecycle.create({ ...at(), repository: "acme/missing" }, value)).rejects.toThrow(RepositoryNotFoundError);
-    await expect(lifecycle.read({ ...at(), repository: "acme/missing" })).rejects.toThrow(/does not exist or the credential cannot see it/);
+    await expect(lifecycle.create({ ...at(), repository: "acme/missing" }, value)).rejects.toThrow(
+      RepositoryNotFoundError,
+    );
+    await expect(lifecycle.read({ ...at(), repository: "acme/missing" })).rejects.toThrow(
+      /does not exist or the credential cannot see it/,
+    );
   });
 
   test("a removed environment reads as gone", async () => {
@@ -202,10 +231,16 @@ describe("typed errors name repository, environment and secret", () => {
     const { emulator, lifecycle } = fixture;
     const key = emulator.getPublicKey("acme/api", "production");
     const error = await lifecycle
-      .create(at(), { kind: "sealed", encryptedValue: Buffer.from("not a sealed box").toString("base64"), keyId: key.keyId })
+      .create(at(), {
+        kind: "sealed",
+        encryptedValue: Buffer.from("not a sealed box").toString("base64"),
+        keyId: key.keyId,
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationFailedError);
-    expect((error as Error).message).toMatch(/GitHub rejected the request \(repository acme\/api, environment "production", secret DB_PASSWORD\)/);
+    expect((error as Error).message).toMatch(
+      /GitHub rejected the request \(repository acme\/api, environment "production", secret DB_PASSWORD\)/,
+    );
   });
 
   test("no credentials at all", () => {
@@ -230,11 +265,19 @@ test("no error path leaks the plaintext or the token", async () => {
   emulator.addToken(TOKEN, {});
   emulator.addToken("ghp_READONLYcanary", { access: "read" });
   const make = (token: string) =>
-    lifecycleFor(emulator, { token, logger, retry: { retryBaseMs: 5, rateLimitUnitMs: 5, maxRateLimitWaits: 1 } }).lifecycle;
+    lifecycleFor(emulator, {
+      token,
+      logger,
+      retry: { retryBaseMs: 5, rateLimitUnitMs: 5, maxRateLimitWaits: 1 },
+    }).lifecycle;
   const good = make(TOKEN);
   const secret = { kind: "plaintext" as const, value: PLAINTEXT };
   const failures: unknown[] = [];
-  const attempt = (p: Promise<unknown>) => p.then(() => failures.push(new Error("expected a failure")), (e: unknown) => failures.push(e));
+  const attempt = (p: Promise<unknown>) =>
+    p.then(
+      () => failures.push(new Error("expected a failure")),
+      (e: unknown) => failures.push(e),
+    );
 
   await attempt(make("ghp_WRONGcanary").create(at(), secret)); // 401
   await attempt(make("ghp_READONLYcanary").create(at(), secret)); // 403
@@ -255,12 +298,23 @@ test("no error path leaks the plaintext or the token", async () => {
   await attempt(good.delete(at())); // 429 exhausted
   emulator.clearFaults();
   const key = emulator.getPublicKey("acme/api", "production");
-  await attempt(good.create(at(), { kind: "sealed", encryptedValue: Buffer.from(PLAINTEXT).toString("base64"), keyId: key.keyId })); // 422
+  await attempt(
+    good.create(at(), {
+      kind: "sealed",
+      encryptedValue: Buffer.from(PLAINTEXT).toString("base64"),
+      keyId: key.keyId,
+    }),
+  ); // 422
 
   expect(failures).toHaveLength(11);
   for (const failure of failures) {
     expect(failure).toBeInstanceOf(Error);
-    const dump = [String(failure), (failure as Error).stack, JSON.stringify(failure), JSON.stringify(Object.entries(failure as object))].join("\n");
+    const dump = [
+      String(failure),
+      (failure as Error).stack,
+      JSON.stringify(failure),
+      JSON.stringify(Object.entries(failure as object)),
+    ].join("\n");
     expect(dump).not.toContain(PLAINTEXT);
     expect(dump).not.toContain(TOKEN);
     expect(dump).not.toContain("canary");

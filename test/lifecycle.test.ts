@@ -18,7 +18,11 @@ beforeEach(async () => {
 });
 afterEach(() => emulator.stop());
 
-const at = (environment: string, secretName = "DB_PASSWORD") => ({ repository: "acme/api", environment, secretName });
+const at = (environment: string, secretName = "DB_PASSWORD") => ({
+  repository: "acme/api",
+  environment,
+  secretName,
+});
 
 describe.each(ENVIRONMENTS)("environment %s", (environment) => {
   test("create, read, update, delete", async () => {
@@ -96,7 +100,11 @@ test("reading many secrets costs one list call per environment", async () => {
 
 test("one key fetch per environment for many writes", async () => {
   emulator.resetRequestCounts();
-  await Promise.all([1, 2, 3, 4, 5].map((i) => lifecycle.create(at("production", `S${i}`), { kind: "plaintext", value: `v${i}` })));
+  await Promise.all(
+    [1, 2, 3, 4, 5].map((i) =>
+      lifecycle.create(at("production", `S${i}`), { kind: "plaintext", value: `v${i}` }),
+    ),
+  );
   expect(emulator.requestCounts()[KEY]).toBe(1);
   expect(emulator.requestCounts()[PUT]).toBe(5);
 });
@@ -120,13 +128,17 @@ test("a key rotated while one create is in flight: fetched again once; rotated a
 
   emulator.resetRequestCounts();
   emulator.injectFault({ kind: "rotateKey", count: 2, match: { method: "PUT" } });
-  await expect(lifecycle.create(at("production", "D"), { kind: "plaintext", value: "d" })).rejects.toThrow(ValidationFailedError);
+  await expect(lifecycle.create(at("production", "D"), { kind: "plaintext", value: "d" })).rejects.toThrow(
+    ValidationFailedError,
+  );
   expect(emulator.requestCounts()).toMatchObject({ [KEY]: 1, [PUT]: 2 });
 });
 
 test("an environment deleted while a create is in flight gives the environment error", async () => {
   emulator.injectFault({ kind: "removeEnvironment", match: { method: "PUT" } });
-  await expect(lifecycle.create(at("staging env", "E"), { kind: "plaintext", value: "e" })).rejects.toThrow(EnvironmentNotFoundError);
+  await expect(lifecycle.create(at("staging env", "E"), { kind: "plaintext", value: "e" })).rejects.toThrow(
+    EnvironmentNotFoundError,
+  );
 });
 
 test("an already sealed value is sent as is", async () => {
@@ -147,9 +159,11 @@ test("import lookup finds an existing secret, or nothing", async () => {
 
 test("invalid input is refused before any call, naming the secret and the fix", async () => {
   emulator.resetRequestCounts();
-  await expect(lifecycle.create(at("production", "1BAD"), { kind: "plaintext", value: "v" })).rejects.toThrow(InvalidSecretError);
-  await expect(lifecycle.create(at("production", "OK"), { kind: "plaintext", value: "x".repeat(49153) })).rejects.toThrow(
-    /acme\/api \/ production \/ OK: secret value is 49153 bytes/,
+  await expect(lifecycle.create(at("production", "1BAD"), { kind: "plaintext", value: "v" })).rejects.toThrow(
+    InvalidSecretError,
   );
+  await expect(
+    lifecycle.create(at("production", "OK"), { kind: "plaintext", value: "x".repeat(49153) }),
+  ).rejects.toThrow(/acme\/api \/ production \/ OK: secret value is 49153 bytes/);
   expect(Object.keys(emulator.requestCounts())).toEqual([]);
 });

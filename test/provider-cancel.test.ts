@@ -34,8 +34,16 @@ async function until(condition: () => boolean, ms: number, what: string): Promis
 beforeAll(async () => {
   requireTerraform();
   emulator = await GithubEmulator.start({ repositories: { [REPO]: ["production"] } });
-  tf = new TerraformDir("cancel", { GITHUB_API_URL: emulator.url, GITHUB_TOKEN: emulator.token, SLOW_VALUE: "slow" });
-  tf.writeConfig(providerConfig({ slow: { repository: REPO, environment: "production", secret_name: "SLOW", value_env: "SLOW_VALUE" } }));
+  tf = new TerraformDir("cancel", {
+    GITHUB_API_URL: emulator.url,
+    GITHUB_TOKEN: emulator.token,
+    SLOW_VALUE: "slow",
+  });
+  tf.writeConfig(
+    providerConfig({
+      slow: { repository: REPO, environment: "production", secret_name: "SLOW", value_env: "SLOW_VALUE" },
+    }),
+  );
   await tf.ok(["init"]);
 });
 afterAll(async () => {

@@ -6,7 +6,11 @@ import { join } from "node:path";
 import { credentialsFromEnvironment } from "../src/github";
 import { createLogger } from "../src/provider/framework/logger";
 import type { Diagnostic, ObjectValue, ResourceContext } from "../src/provider/framework";
-import { configureProvider, type ProviderData, validateProviderConfig } from "../src/provider/provider-config";
+import {
+  configureProvider,
+  type ProviderData,
+  validateProviderConfig,
+} from "../src/provider/provider-config";
 import { GithubEmulator } from "../src/testing";
 import { TMP_ROOT } from "./helpers/terraform";
 
@@ -40,9 +44,15 @@ async function diagnosticsOf(config: ObjectValue, env: NodeJS.ProcessEnv = {}): 
 
 describe("credentials", () => {
   test("from the environment: GITHUB_TOKEN, then GH_TOKEN", () => {
-    expect(credentialsFromEnvironment({ GITHUB_TOKEN: "a", GH_TOKEN: "b" })).toEqual({ kind: "token", token: "a" });
+    expect(credentialsFromEnvironment({ GITHUB_TOKEN: "a", GH_TOKEN: "b" })).toEqual({
+      kind: "token",
+      token: "a",
+    });
     expect(credentialsFromEnvironment({ GH_TOKEN: "b" })).toEqual({ kind: "token", token: "b" });
-    expect(credentialsFromEnvironment({ GITHUB_TOKEN: "", GH_TOKEN: "b" })).toEqual({ kind: "token", token: "b" });
+    expect(credentialsFromEnvironment({ GITHUB_TOKEN: "", GH_TOKEN: "b" })).toEqual({
+      kind: "token",
+      token: "b",
+    });
     expect(credentialsFromEnvironment({})).toBeUndefined();
   });
 
@@ -64,19 +74,33 @@ describe("credentials", () => {
     expect(rest).toEqual([]);
     expect(only!.summary).toBe("No GitHub credentials");
     expect(only!.detail).toMatch(/GITHUB_TOKEN \(or GH_TOKEN\)/);
-    expect(only!.detail).toMatch(/app_id, installation_id and private_key, private_key_env or private_key_path/);
+    expect(only!.detail).toMatch(
+      /app_id, installation_id and private_key, private_key_env or private_key_path/,
+    );
   });
 
   test("incomplete GitHub App settings name what is missing", async () => {
     const [d] = await diagnosticsOf({ app_id: "1" }, {});
-    expect(d!.summary).toBe("Incomplete GitHub App credentials: set installation_id, private_key, private_key_env or private_key_path");
+    expect(d!.summary).toBe(
+      "Incomplete GitHub App credentials: set installation_id, private_key, private_key_env or private_key_path",
+    );
   });
 
   test("an unreadable key file and an unset private_key_env point at their attribute", async () => {
     const missingFile = join(TMP_ROOT, "no-such-key.pem");
-    const [file] = await diagnosticsOf({ app_id: "1", installation_id: "2", private_key_path: missingFile }, {});
-    expect(file).toMatchObject({ summary: `Cannot read the GitHub App private key file ${missingFile}`, detail: "ENOENT", attribute: "private_key_path" });
-    const [variable] = await diagnosticsOf({ app_id: "1", installation_id: "2", private_key_env: "APP_KEY" }, {});
+    const [file] = await diagnosticsOf(
+      { app_id: "1", installation_id: "2", private_key_path: missingFile },
+      {},
+    );
+    expect(file).toMatchObject({
+      summary: `Cannot read the GitHub App private key file ${missingFile}`,
+      detail: "ENOENT",
+      attribute: "private_key_path",
+    });
+    const [variable] = await diagnosticsOf(
+      { app_id: "1", installation_id: "2", private_key_env: "APP_KEY" },
+      {},
+    );
     expect(variable).toMatchObject({ attribute: "private_key_env" });
     expect(variable!.summary).toMatch(/APP_KEY \(private_key_env\) is not set/);
   });
@@ -100,7 +124,11 @@ describe("pacing and retries", () => {
       [0, 1],
       [1, 2],
     ] as const) {
-      const { lifecycle } = await configured({ token: emulator.token, base_url: emulator.url, max_retries: maxRetries });
+      const { lifecycle } = await configured({
+        token: emulator.token,
+        base_url: emulator.url,
+        max_retries: maxRetries,
+      });
       await lifecycle.create(at("KEYED"), value);
       emulator.resetRequestCounts();
       emulator.injectFault({ kind: "status", status: 502, count: 10, match: { method: "PUT" } });
@@ -114,9 +142,14 @@ describe("pacing and retries", () => {
 describe("validateProviderConfig", () => {
   test("numbers must be whole and not negative; one private key source at most", () => {
     expect(validateProviderConfig({ write_delay_ms: 250, max_retries: 0 })).toEqual([]);
-    expect(validateProviderConfig({ write_delay_ms: -1, max_retries: 1.5 }).map((d) => d.attribute)).toEqual(["write_delay_ms", "max_retries"]);
+    expect(validateProviderConfig({ write_delay_ms: -1, max_retries: 1.5 }).map((d) => d.attribute)).toEqual([
+      "write_delay_ms",
+      "max_retries",
+    ]);
     const [both] = validateProviderConfig({ private_key: "k", private_key_env: "APP_KEY" });
     expect(both).toMatchObject({ attribute: "private_key_env" });
-    expect(both!.summary).toBe("Give only one of private_key, private_key_env: each is a way to give the App's private key");
+    expect(both!.summary).toBe(
+      "Give only one of private_key, private_key_env: each is a way to give the App's private key",
+    );
   });
 });

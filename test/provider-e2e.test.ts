@@ -8,7 +8,13 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { packageVersion } from "../src/mirror";
 import { GithubEmulator } from "../src/testing";
-import { currentPlatform, PROVIDER_SOURCE, providerConfig, requireTerraform, TerraformDir } from "./helpers/terraform";
+import {
+  currentPlatform,
+  PROVIDER_SOURCE,
+  providerConfig,
+  requireTerraform,
+  TerraformDir,
+} from "./helpers/terraform";
 
 jest.setTimeout(180_000);
 
@@ -30,7 +36,12 @@ function dirHash1(dir: string): string {
     .filter((entry) => entry.isFile())
     .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
     .sort()
-    .map((file) => `${createHash("sha256").update(readFileSync(join(dir, file))).digest("hex")}  ${file}\n`)
+    .map(
+      (file) =>
+        `${createHash("sha256")
+          .update(readFileSync(join(dir, file)))
+          .digest("hex")}  ${file}\n`,
+    )
     .join("");
   return `h1:${createHash("sha256").update(summary).digest("base64")}`;
 }
@@ -42,7 +53,12 @@ let tf: TerraformDir;
 function secrets(overrides: Record<string, object> = {}): Record<string, object> {
   const resources: Record<string, object> = {};
   for (let i = 0; i < 20; i++) {
-    resources[`s${i}`] = { repository: REPO, environment: ENVS[i % 2], secret_name: `SECRET_${i}`, value_env: `S_${i}` };
+    resources[`s${i}`] = {
+      repository: REPO,
+      environment: ENVS[i % 2],
+      secret_name: `SECRET_${i}`,
+      value_env: `S_${i}`,
+    };
   }
   return { ...resources, ...overrides };
 }
@@ -72,9 +88,20 @@ describe("one stack through its whole life", () => {
     // Any attempt to reach a registry goes to a port where nothing listens.
     const offline = { HTTPS_PROXY: "http://127.0.0.1:9", HTTP_PROXY: "http://127.0.0.1:9", NO_PROXY: "" };
     const { stdout } = await tf.ok(["init"], offline);
-    expect(stdout).toMatch(/Installed cdktf-github-secrets\.local\/ghsecrets\/ghsecrets v\d+\.\d+\.\d+ \(unauthenticated\)/);
-    const platformDir = join(tf.dir, "terraform.d/plugins", PROVIDER_SOURCE, packageVersion(), currentPlatform());
-    expect(readdirSync(platformDir).sort()).toEqual(["ghsecrets-provider.cjs", `terraform-provider-ghsecrets_v${packageVersion()}`]);
+    expect(stdout).toMatch(
+      /Installed cdktf-github-secrets\.local\/ghsecrets\/ghsecrets v\d+\.\d+\.\d+ \(unauthenticated\)/,
+    );
+    const platformDir = join(
+      tf.dir,
+      "terraform.d/plugins",
+      PROVIDER_SOURCE,
+      packageVersion(),
+      currentPlatform(),
+    );
+    expect(readdirSync(platformDir).sort()).toEqual([
+      "ghsecrets-provider.cjs",
+      `terraform-provider-ghsecrets_v${packageVersion()}`,
+    ]);
     const lock = readFileSync(join(tf.dir, ".terraform.lock.hcl"), "utf8");
     expect(lock).toContain(`"${dirHash1(platformDir)}"`);
   });
@@ -138,7 +165,18 @@ describe("one stack through its whole life", () => {
   });
 
   test("a rename replaces the secret", async () => {
-    tf.writeConfig(providerConfig(secrets({ s8: { repository: REPO, environment: "production", secret_name: "SECRET_8_RENAMED", value_env: "S_8" } })));
+    tf.writeConfig(
+      providerConfig(
+        secrets({
+          s8: {
+            repository: REPO,
+            environment: "production",
+            secret_name: "SECRET_8_RENAMED",
+            value_env: "S_8",
+          },
+        }),
+      ),
+    );
     const { stdout } = await tf.ok(["plan", "-detailed-exitcode"], {}, 2);
     expect(stdout).toMatch(/ghsecrets_environment_secret\.s8 must be replaced/);
     expect(stdout).toMatch(/Plan: 1 to add, 0 to change, 1 to destroy/);
@@ -150,8 +188,19 @@ describe("one stack through its whole life", () => {
   });
 
   test("a change of letter case only updates the state in place, never deletes (also with create_before_destroy)", async () => {
-    const renamed = { repository: REPO, environment: "production", secret_name: "SECRET_8_RENAMED", value_env: "S_8" };
-    const s10 = (secret_name: string) => ({ repository: REPO, environment: "production", secret_name, value_env: "S_10", lifecycle: { create_before_destroy: true } });
+    const renamed = {
+      repository: REPO,
+      environment: "production",
+      secret_name: "SECRET_8_RENAMED",
+      value_env: "S_8",
+    };
+    const s10 = (secret_name: string) => ({
+      repository: REPO,
+      environment: "production",
+      secret_name,
+      value_env: "S_10",
+      lifecycle: { create_before_destroy: true },
+    });
     for (const name of ["secret_10", "SECRET_10"]) {
       tf.writeConfig(providerConfig(secrets({ s8: renamed, s10: s10(name) })));
       const { stdout } = await tf.ok(["plan", "-detailed-exitcode"], {}, 2);
@@ -167,11 +216,31 @@ describe("one stack through its whole life", () => {
 
   test("terraform import adopts an existing secret; the next apply writes the declared value", async () => {
     emulator.setSecretOutOfBand(REPO, "prod/us-east", "ADOPTED", "old-value");
-    const adopted = { repository: REPO, environment: "prod/us-east", secret_name: "ADOPTED", value_env: "ADOPTED_VALUE" };
-    tf.writeConfig(providerConfig(secrets({ s8: { repository: REPO, environment: "production", secret_name: "SECRET_8_RENAMED", value_env: "S_8" }, adopted })));
+    const adopted = {
+      repository: REPO,
+      environment: "prod/us-east",
+      secret_name: "ADOPTED",
+      value_env: "ADOPTED_VALUE",
+    };
+    tf.writeConfig(
+      providerConfig(
+        secrets({
+          s8: {
+            repository: REPO,
+            environment: "production",
+            secret_name: "SECRET_8_RENAMED",
+            value_env: "S_8",
+          },
+          adopted,
+        }),
+      ),
+    );
     const env = { ADOPTED_VALUE: "declared" };
     counts();
-    const imported = await tf.ok(["import", "ghsecrets_environment_secret.adopted", `${REPO}:prod/us-east:ADOPTED`], env);
+    const imported = await tf.ok(
+      ["import", "ghsecrets_environment_secret.adopted", `${REPO}:prod/us-east:ADOPTED`],
+      env,
+    );
     expect(imported.stdout).toMatch(/Import successful/);
     // The import looks the one secret up; `terraform import` then refreshes the whole state.
     expect(counts()[GET_ONE]).toBe(1);
@@ -189,9 +258,24 @@ describe("one stack through its whole life", () => {
     tf.writeConfig(
       providerConfig(
         secrets({
-          s8: { repository: REPO, environment: "production", secret_name: "SECRET_8_RENAMED", value_env: "S_8" },
-          adopted: { repository: REPO, environment: "prod/us-east", secret_name: "ADOPTED", value_env: "ADOPTED_VALUE" },
-          block: { repository: REPO, environment: "production", secret_name: "FROM_BLOCK", value_env: "BLOCK_VALUE" },
+          s8: {
+            repository: REPO,
+            environment: "production",
+            secret_name: "SECRET_8_RENAMED",
+            value_env: "S_8",
+          },
+          adopted: {
+            repository: REPO,
+            environment: "prod/us-east",
+            secret_name: "ADOPTED",
+            value_env: "ADOPTED_VALUE",
+          },
+          block: {
+            repository: REPO,
+            environment: "production",
+            secret_name: "FROM_BLOCK",
+            value_env: "BLOCK_VALUE",
+          },
         }),
         { import: [{ to: "ghsecrets_environment_secret.block", id: `${REPO}:production:FROM_BLOCK` }] },
       ),

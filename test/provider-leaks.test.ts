@@ -15,7 +15,13 @@ const REPO = "acme/api";
 const FROM_ENV = "PLAINTEXT-canary-env-5b1e";
 const FROM_VARIABLE = "PLAINTEXT-canary-var-93c4";
 const TOKEN = "ghp_TOKENcanary7d2f0e9a1b3c5d7e9f";
-const CANARIES = [FROM_ENV, FROM_VARIABLE, TOKEN, Buffer.from(FROM_ENV).toString("base64"), Buffer.from(FROM_VARIABLE).toString("base64")];
+const CANARIES = [
+  FROM_ENV,
+  FROM_VARIABLE,
+  TOKEN,
+  Buffer.from(FROM_ENV).toString("base64"),
+  Buffer.from(FROM_VARIABLE).toString("base64"),
+];
 
 function filesUnder(dir: string, skip: (path: string) => boolean): string[] {
   const found: string[] = [];
@@ -31,15 +37,29 @@ function filesUnder(dir: string, skip: (path: string) => boolean): string[] {
 test("no plaintext value or token in config, state, plan, show output, stdout, stderr or the trace log, errors and destroy included", async () => {
   requireTerraform();
   const emulator = await GithubEmulator.start({ tokens: [TOKEN], repositories: { [REPO]: ["production"] } });
-  const tf = new TerraformDir("leaks", { GITHUB_API_URL: emulator.url, GITHUB_TOKEN: TOKEN, DB_PASSWORD: FROM_ENV });
+  const tf = new TerraformDir("leaks", {
+    GITHUB_API_URL: emulator.url,
+    GITHUB_TOKEN: TOKEN,
+    DB_PASSWORD: FROM_ENV,
+  });
   try {
     const logPath = join(tf.dir, "terraform-trace.log");
     const trace = { TF_LOG: "trace", TF_LOG_PATH: logPath, TF_VAR_api_key: FROM_VARIABLE };
     tf.writeConfig(
       providerConfig(
         {
-          db: { repository: REPO, environment: "production", secret_name: "DB_PASSWORD", value_env: "DB_PASSWORD" },
-          api: { repository: REPO, environment: "production", secret_name: "API_KEY", value: "${var.api_key}" },
+          db: {
+            repository: REPO,
+            environment: "production",
+            secret_name: "DB_PASSWORD",
+            value_env: "DB_PASSWORD",
+          },
+          api: {
+            repository: REPO,
+            environment: "production",
+            secret_name: "API_KEY",
+            value: "${var.api_key}",
+          },
         },
         { variable: { api_key: { type: "string", ephemeral: true, sensitive: true } } },
       ),
@@ -64,7 +84,15 @@ test("no plaintext value or token in config, state, plan, show output, stdout, s
     await run(["apply", "-auto-approve", "-replace=ghsecrets_environment_secret.db"], 1);
     emulator.clearFaults();
     emulator.injectFault({ kind: "status", status: 422, count: 100, match: { method: "PUT" } });
-    const refused = await run(["apply", "-auto-approve", "-replace=ghsecrets_environment_secret.db", "-replace=ghsecrets_environment_secret.api"], 1);
+    const refused = await run(
+      [
+        "apply",
+        "-auto-approve",
+        "-replace=ghsecrets_environment_secret.db",
+        "-replace=ghsecrets_environment_secret.api",
+      ],
+      1,
+    );
     expect(refused.stderr).toMatch(/Cannot create the secret/);
     emulator.clearFaults();
     await run(["destroy", "-auto-approve"]);
@@ -78,13 +106,20 @@ test("no plaintext value or token in config, state, plan, show output, stdout, s
     const scanned: Array<[string, string]> = [
       ...outputs.map((text, i): [string, string] => [`command output #${i}`, text]),
       ["trace log", readFileSync(logPath, "utf8")],
-      ...[...planEntries].map(([name, data]): [string, string] => [`plan file entry ${name}`, data.toString("latin1")]),
+      ...[...planEntries].map(([name, data]): [string, string] => [
+        `plan file entry ${name}`,
+        data.toString("latin1"),
+      ]),
       // Everything in the working directory but the provider's own code (in the mirror and its copy in .terraform).
-      ...filesUnder(tf.dir, (p) => p.endsWith(".cjs") || p.endsWith(".tfplan") || p === logPath).map((p): [string, string] => [p, readFileSync(p, "latin1")]),
+      ...filesUnder(tf.dir, (p) => p.endsWith(".cjs") || p.endsWith(".tfplan") || p === logPath).map(
+        (p): [string, string] => [p, readFileSync(p, "latin1")],
+      ),
     ];
     expect(scanned.find(([name]) => name.endsWith("terraform.tfstate"))).toBeDefined();
     // The provider's own log lines reached the trace log, so it was scanned too.
-    expect(readFileSync(logPath, "utf8")).toMatch(/provider\.terraform-provider-ghsecrets[^\n]*fetched environment public key/);
+    expect(readFileSync(logPath, "utf8")).toMatch(
+      /provider\.terraform-provider-ghsecrets[^\n]*fetched environment public key/,
+    );
     for (const [name, text] of scanned) {
       for (const canary of CANARIES) {
         if (text.includes(canary)) throw new Error(`${name} contains a secret (${canary.slice(0, 12)}...)`);

@@ -6,7 +6,17 @@ import * as grpc from "@grpc/grpc-js";
 import { encode } from "@msgpack/msgpack";
 import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -23,15 +33,25 @@ import { echoProvider, echoResource } from "./fixtures/echo-provider";
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, "..");
 const quiet = createLogger({ level: "off" });
-const ECHO_TYPE: ObjectType = { name: "string", message: "string", secret: "string", secret_hash: "string", id: "string" };
+const ECHO_TYPE: ObjectType = {
+  name: "string",
+  message: "string",
+  secret: "string",
+  secret_hash: "string",
+  id: "string",
+};
 
 const msgpackValue = (value: unknown): Message => ({ msgpack: encode(value) });
 /** An echo object (UNKNOWN allowed, missing attributes null) as Terraform would send it. */
-const echo = (value: Record<string, unknown> | null): Message => encodeDynamicValue(value as never, ECHO_TYPE);
+const echo = (value: Record<string, unknown> | null): Message =>
+  encodeDynamicValue(value as never, ECHO_TYPE);
 const decoded = (dv: Message | undefined) => decodeDynamicValue(dv, ECHO_TYPE);
 const summaries = (res: Message) => (res.diagnostics as Message[]).map((d) => `${d.summary}: ${d.detail}`);
 
-async function configured(def: ProviderDefinition<any> = echoProvider, writeOnly = true): Promise<ProviderService> {
+async function configured(
+  def: ProviderDefinition<any> = echoProvider,
+  writeOnly = true,
+): Promise<ProviderService> {
   const service = new ProviderService(def, quiet);
   const res = await service.configureProvider({
     config: msgpackValue({ prefix: "p-" }),
@@ -61,14 +81,26 @@ describe("dynamic values", () => {
 
   test("missing attributes become null, extra ones are dropped, json is accepted, numbers coerce", () => {
     const type: ObjectType = { a: "string", n: "number", b: "bool", gone: "string" };
-    expect(decodeDynamicValue(msgpackValue({ a: "x", n: 3, b: true, extra: 1 }), type)).toEqual({ a: "x", n: 3, b: true, gone: null });
-    expect(decodeDynamicValue({ json: Buffer.from('{"a":"y","n":"12.5","b":false}') }, type)).toEqual({ a: "y", n: 12.5, b: false, gone: null });
+    expect(decodeDynamicValue(msgpackValue({ a: "x", n: 3, b: true, extra: 1 }), type)).toEqual({
+      a: "x",
+      n: 3,
+      b: true,
+      gone: null,
+    });
+    expect(decodeDynamicValue({ json: Buffer.from('{"a":"y","n":"12.5","b":false}') }, type)).toEqual({
+      a: "y",
+      n: 12.5,
+      b: false,
+      gone: null,
+    });
     expect(decodeDynamicValue(msgpackValue(null), type)).toBeNull();
     expect(decodeDynamicValue(undefined, type)).toBeNull();
   });
 
   test("a value of the wrong type is refused, naming the attribute but not the value", () => {
-    expect(() => decodeDynamicValue(msgpackValue({ n: "not-a-number-SECRET" }), { n: "number" })).toThrow(/"n".*number/);
+    expect(() => decodeDynamicValue(msgpackValue({ n: "not-a-number-SECRET" }), { n: "number" })).toThrow(
+      /"n".*number/,
+    );
     try {
       encodeDynamicValue({ n: "SECRET" }, { n: "number" });
       throw new Error("expected a throw");
@@ -94,14 +126,28 @@ describe("ProviderService", () => {
   });
 
   test("invalid definitions are rejected at start-up with the attribute named", () => {
-    const bad: ResourceDefinition<unknown> = { ...echoResource, attributes: { x: { type: "string", description: "", computed: true, writeOnly: true } } } as never;
-    expect(() => new ProviderService({ ...echoProvider, resources: [bad] } as never, quiet)).toThrow(/attribute "x".*write-only attribute cannot be computed/);
-    expect(() => new ProviderService({ ...echoProvider, resources: [{ ...echoResource, typeName: "other_echo" }] } as never, quiet)).toThrow(/does not start with "ghsecrets_"/);
+    const bad: ResourceDefinition<unknown> = {
+      ...echoResource,
+      attributes: { x: { type: "string", description: "", computed: true, writeOnly: true } },
+    } as never;
+    expect(() => new ProviderService({ ...echoProvider, resources: [bad] } as never, quiet)).toThrow(
+      /attribute "x".*write-only attribute cannot be computed/,
+    );
+    expect(
+      () =>
+        new ProviderService(
+          { ...echoProvider, resources: [{ ...echoResource, typeName: "other_echo" }] } as never,
+          quiet,
+        ),
+    ).toThrow(/does not start with "ghsecrets_"/);
   });
 
   test("a resource call before ConfigureProvider gets a clear diagnostic", async () => {
     const service = new ProviderService(echoProvider, quiet);
-    const res = await service.readResource({ type_name: "ghsecrets_echo", current_state: echo({ name: "a", id: "x" }) });
+    const res = await service.readResource({
+      type_name: "ghsecrets_echo",
+      current_state: echo({ name: "a", id: "x" }),
+    });
     expect(summaries(res).join()).toMatch(/Provider not configured/);
   });
 
@@ -152,7 +198,10 @@ describe("ProviderService", () => {
       client_capabilities: { write_only_attributes_allowed: false },
     });
     expect(res.diagnostics).toHaveLength(1);
-    expect(res.diagnostics[0]).toMatchObject({ severity: 1, attribute: { steps: [{ attribute_name: "secret" }] } });
+    expect(res.diagnostics[0]).toMatchObject({
+      severity: 1,
+      attribute: { steps: [{ attribute_name: "secret" }] },
+    });
     expect(res.diagnostics[0].detail).toMatch(/Terraform 1\.11/);
     // Protocol 6.9 also sends capabilities with ValidateResourceConfig: refused there too.
     const validate = await service.validateResourceConfig({
@@ -165,10 +214,27 @@ describe("ProviderService", () => {
 
   test("validate sees unknown values and returns the resource's diagnostics with an attribute path", async () => {
     const service = new ProviderService(echoProvider, quiet);
-    const unknownName = Buffer.concat([Buffer.from([0x81]), Buffer.from(encode("name")), Buffer.from([0xd4, 0, 0])]);
-    expect((await service.validateResourceConfig({ type_name: "ghsecrets_echo", config: { msgpack: unknownName } })).diagnostics).toEqual([]);
-    const res = await service.validateResourceConfig({ type_name: "ghsecrets_echo", config: echo({ name: "a b" }) });
-    expect(res.diagnostics[0]).toMatchObject({ summary: "Invalid name", attribute: { steps: [{ attribute_name: "name" }] } });
+    const unknownName = Buffer.concat([
+      Buffer.from([0x81]),
+      Buffer.from(encode("name")),
+      Buffer.from([0xd4, 0, 0]),
+    ]);
+    expect(
+      (
+        await service.validateResourceConfig({
+          type_name: "ghsecrets_echo",
+          config: { msgpack: unknownName },
+        })
+      ).diagnostics,
+    ).toEqual([]);
+    const res = await service.validateResourceConfig({
+      type_name: "ghsecrets_echo",
+      config: echo({ name: "a b" }),
+    });
+    expect(res.diagnostics[0]).toMatchObject({
+      summary: "Invalid name",
+      attribute: { steps: [{ attribute_name: "name" }] },
+    });
   });
 
   test("apply: a thrown error becomes its message only, and the prior object is kept", async () => {
@@ -180,7 +246,9 @@ describe("ProviderService", () => {
       planned_state: echo({ ...prior, message: "fail" }),
       config: echo({ name: "a", message: "fail" }),
     });
-    expect(res.diagnostics).toEqual([{ severity: 1, summary: "Cannot update ghsecrets_echo", detail: "apply refused: message is fail" }]);
+    expect(res.diagnostics).toEqual([
+      { severity: 1, summary: "Cannot update ghsecrets_echo", detail: "apply refused: message is fail" },
+    ]);
     expect(decoded(res.new_state)).toEqual(prior);
   });
 
@@ -198,13 +266,21 @@ describe("ProviderService", () => {
     expect(typeof state.secret_hash).toBe("string");
     expect(Buffer.from(res.new_state.msgpack).toString("latin1")).not.toContain("s3cret");
 
-    const gone = await service.applyResourceChange({ type_name: "ghsecrets_echo", prior_state: echo(state), planned_state: echo(null), config: echo(null) });
+    const gone = await service.applyResourceChange({
+      type_name: "ghsecrets_echo",
+      prior_state: echo(state),
+      planned_state: echo(null),
+      config: echo(null),
+    });
     expect(gone.diagnostics).toEqual([]);
     expect(decoded(gone.new_state)).toBeNull();
   });
 
   test("apply: an unknown value left after apply is reported on its attribute", async () => {
-    const sloppy: ResourceDefinition<unknown> = { ...(echoResource as ResourceDefinition<unknown>), apply: async ({ planned }) => ({ newState: planned }) };
+    const sloppy: ResourceDefinition<unknown> = {
+      ...(echoResource as ResourceDefinition<unknown>),
+      apply: async ({ planned }) => ({ newState: planned }),
+    };
     const service = await configured({ ...echoProvider, resources: [sloppy] } as never);
     const res = await service.applyResourceChange({
       type_name: "ghsecrets_echo",
@@ -212,16 +288,33 @@ describe("ProviderService", () => {
       planned_state: echo({ name: "a", id: UNKNOWN }),
       config: echo({ name: "a" }),
     });
-    expect(res.diagnostics[0]).toMatchObject({ summary: expect.stringMatching(/unknown value after apply/), attribute: { steps: [{ attribute_name: "id" }] } });
+    expect(res.diagnostics[0]).toMatchObject({
+      summary: expect.stringMatching(/unknown value after apply/),
+      attribute: { steps: [{ attribute_name: "id" }] },
+    });
   });
 
   test("upgrade: stored JSON becomes every current attribute; write-only nulled; newer versions refused", async () => {
     const service = new ProviderService(echoProvider, quiet);
     const raw = Buffer.from(JSON.stringify({ name: "a", id: "p-a", secret: "leaked?", removed_attr: 1 }));
-    const res = await service.upgradeResourceState({ type_name: "ghsecrets_echo", version: 1, raw_state: { json: raw } });
+    const res = await service.upgradeResourceState({
+      type_name: "ghsecrets_echo",
+      version: 1,
+      raw_state: { json: raw },
+    });
     expect(res.diagnostics).toEqual([]);
-    expect(decoded(res.upgraded_state)).toEqual({ name: "a", message: null, secret: null, secret_hash: null, id: "p-a" });
-    const newer = await service.upgradeResourceState({ type_name: "ghsecrets_echo", version: 7, raw_state: { json: raw } });
+    expect(decoded(res.upgraded_state)).toEqual({
+      name: "a",
+      message: null,
+      secret: null,
+      secret_hash: null,
+      id: "p-a",
+    });
+    const newer = await service.upgradeResourceState({
+      type_name: "ghsecrets_echo",
+      version: 7,
+      raw_state: { json: raw },
+    });
     expect(summaries(newer).join()).toMatch(/newer provider/);
   });
 
@@ -236,9 +329,17 @@ describe("ProviderService", () => {
       },
     };
     const service = new ProviderService({ ...echoProvider, resources: [versioned] } as never, quiet);
-    const res = await service.upgradeResourceState({ type_name: "ghsecrets_echo", version: 1, raw_state: { json: Buffer.from('{"old_name":"a","id":"i"}') } });
+    const res = await service.upgradeResourceState({
+      type_name: "ghsecrets_echo",
+      version: 1,
+      raw_state: { json: Buffer.from('{"old_name":"a","id":"i"}') },
+    });
     expect(decoded(res.upgraded_state)).toMatchObject({ name: "a", id: "i", message: null });
-    await service.upgradeResourceState({ type_name: "ghsecrets_echo", version: 2, raw_state: { json: Buffer.from('{"name":"a"}') } });
+    await service.upgradeResourceState({
+      type_name: "ghsecrets_echo",
+      version: 2,
+      raw_state: { json: Buffer.from('{"name":"a"}') },
+    });
     expect(calls).toEqual([1]);
   });
 
@@ -246,13 +347,27 @@ describe("ProviderService", () => {
     const service = await configured();
     const res = await service.importResourceState({ type_name: "ghsecrets_echo", id: "x" });
     expect(res.imported_resources).toHaveLength(1);
-    expect(decoded(res.imported_resources[0].state)).toEqual({ name: "x", message: null, secret: null, secret_hash: null, id: "p-x" });
+    expect(decoded(res.imported_resources[0].state)).toEqual({
+      name: "x",
+      message: null,
+      secret: null,
+      secret_hash: null,
+      id: "p-x",
+    });
     const empty = await service.importResourceState({ type_name: "ghsecrets_echo", id: "" });
     expect(summaries(empty)).toEqual(["Empty import id: "]);
-    const vague: ResourceDefinition<unknown> = { ...(echoResource as ResourceDefinition<unknown>), importState: async ({ id }) => ({ state: { name: id, secret_hash: UNKNOWN } }) };
-    const unknownImport = await (await configured({ ...echoProvider, resources: [vague] } as never)).importResourceState({ type_name: "ghsecrets_echo", id: "x" });
+    const vague: ResourceDefinition<unknown> = {
+      ...(echoResource as ResourceDefinition<unknown>),
+      importState: async ({ id }) => ({ state: { name: id, secret_hash: UNKNOWN } }),
+    };
+    const unknownImport = await (
+      await configured({ ...echoProvider, resources: [vague] } as never)
+    ).importResourceState({ type_name: "ghsecrets_echo", id: "x" });
     expect(unknownImport.imported_resources ?? []).toEqual([]);
-    expect(unknownImport.diagnostics[0]).toMatchObject({ summary: "Provider returned an unknown value in the imported state", attribute: { steps: [{ attribute_name: "secret_hash" }] } });
+    expect(unknownImport.diagnostics[0]).toMatchObject({
+      summary: "Provider returned an unknown value in the imported state",
+      attribute: { steps: [{ attribute_name: "secret_hash" }] },
+    });
   });
 
   test("concurrent calls wait for an in-flight configure, and run in parallel", async () => {
@@ -280,7 +395,9 @@ describe("ProviderService", () => {
     };
     const service = new ProviderService(def, quiet);
     const configuring = service.configureProvider({ config: msgpackValue({}) });
-    const reads = [1, 2, 3, 4].map((i) => service.readResource({ type_name: "ghsecrets_echo", current_state: echo({ name: `n${i}` }) }));
+    const reads = [1, 2, 3, 4].map((i) =>
+      service.readResource({ type_name: "ghsecrets_echo", current_state: echo({ name: `n${i}` }) }),
+    );
     setTimeout(release, 10);
     await configuring;
     const results = await Promise.all(reads);
@@ -297,7 +414,12 @@ describe("ProviderService", () => {
         }),
     };
     const service = await configured({ ...echoProvider, resources: [waiting] } as never);
-    const pending = service.applyResourceChange({ type_name: "ghsecrets_echo", prior_state: echo(null), planned_state: echo({ name: "a" }), config: echo({ name: "a" }) });
+    const pending = service.applyResourceChange({
+      type_name: "ghsecrets_echo",
+      prior_state: echo(null),
+      planned_state: echo({ name: "a" }),
+      config: echo({ name: "a" }),
+    });
     await new Promise((r) => setTimeout(r, 10));
     expect(await service.stopProvider()).toEqual({ Error: "" });
     const res = await pending;
@@ -312,7 +434,10 @@ describe("ProviderService", () => {
       },
     };
     const service = await configured({ ...echoProvider, resources: [weird] } as never);
-    const res = await service.readResource({ type_name: "ghsecrets_echo", current_state: echo({ name: "a" }) });
+    const res = await service.readResource({
+      type_name: "ghsecrets_echo",
+      current_state: echo({ name: "a" }),
+    });
     expect(JSON.stringify(res.diagnostics)).not.toContain("ghp_SECRET");
     expect(decoded(res.new_state)).toMatchObject({ name: "a" }); // a failed read keeps the object
   });
@@ -354,15 +479,31 @@ const bundlePath = join(tmpRoot, "echo-provider.cjs");
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  await run(process.execPath, [join(ROOT, "scripts/bundle-provider.mjs"), "--entry", "test/fixtures/echo-provider.ts", "--out", bundlePath], { cwd: ROOT });
+  await run(
+    process.execPath,
+    [
+      join(ROOT, "scripts/bundle-provider.mjs"),
+      "--entry",
+      "test/fixtures/echo-provider.ts",
+      "--out",
+      bundlePath,
+    ],
+    { cwd: ROOT },
+  );
 }, 60_000);
 
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   rmSync(tmpRoot, { recursive: true, force: true });
 });
 
-function startBundle(env: NodeJS.ProcessEnv): { child: ChildProcess; firstLine: Promise<string>; exited: Promise<number | null>; stderr: () => string } {
+function startBundle(env: NodeJS.ProcessEnv): {
+  child: ChildProcess;
+  firstLine: Promise<string>;
+  exited: Promise<number | null>;
+  stderr: () => string;
+} {
   const child = spawn(process.execPath, [bundlePath], { env, stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
   let out = "";
@@ -403,7 +544,13 @@ describe("bundled provider process", () => {
     const client = createSelfSignedCertificate();
     const stranger = createSelfSignedCertificate();
     const started = Date.now();
-    const proc = startBundle(pluginEnv({ TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: "6,5", PLUGIN_CLIENT_CERT: client.certPem }));
+    const proc = startBundle(
+      pluginEnv({
+        TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE_VALUE,
+        PLUGIN_PROTOCOL_VERSIONS: "6,5",
+        PLUGIN_CLIENT_CERT: client.certPem,
+      }),
+    );
     const line = await proc.firstLine;
     const match = /^1\|6\|unix\|(\/[^|]+)\|grpc\|([A-Za-z0-9+/]+)$/.exec(line);
     expect(match).not.toBeNull();
@@ -415,12 +562,24 @@ describe("bundled provider process", () => {
     expect(Date.now() - started).toBeLessThan(5000);
 
     const options = { "grpc.ssl_target_name_override": "localhost", "grpc.default_authority": "localhost" };
-    const credentials = (who: typeof client) => grpc.credentials.createSsl(Buffer.from(serverCert.toString()), Buffer.from(who.keyPem), Buffer.from(who.certPem));
+    const credentials = (who: typeof client) =>
+      grpc.credentials.createSsl(
+        Buffer.from(serverCert.toString()),
+        Buffer.from(who.keyPem),
+        Buffer.from(who.certPem),
+      );
     const Health = grpc.makeGenericClientConstructor(serviceDefinition("grpc.health.v1.Health"), "Health");
     const Provider = grpc.makeGenericClientConstructor(serviceDefinition("tfplugin6.Provider"), "Provider");
-    const Controller = grpc.makeGenericClientConstructor(serviceDefinition("plugin.GRPCController"), "Controller");
+    const Controller = grpc.makeGenericClientConstructor(
+      serviceDefinition("plugin.GRPCController"),
+      "Controller",
+    );
     const call = (c: grpc.Client, method: string, req: Message) =>
-      new Promise<Message>((ok, fail) => (c as any)[method](req, { deadline: Date.now() + 5000 }, (e: Error | null, r: Message) => (e ? fail(e) : ok(r))));
+      new Promise<Message>((ok, fail) =>
+        (c as any)[method](req, { deadline: Date.now() + 5000 }, (e: Error | null, r: Message) =>
+          e ? fail(e) : ok(r),
+        ),
+      );
 
     const health = new Health(`unix:${socketPath}`, credentials(client), options);
     expect(await call(health, "Check", { service: "plugin" })).toEqual({ status: 1 });
@@ -435,7 +594,13 @@ describe("bundled provider process", () => {
     const unimplemented = new grpc.Client(`unix:${socketPath}`, credentials(client), options);
     await expect(
       new Promise((ok, fail) =>
-        unimplemented.makeUnaryRequest("/tfplugin6.Provider/GetFunctions", () => Buffer.alloc(0), (b: Buffer) => b, {}, (e, r) => (e ? fail(e) : ok(r))),
+        unimplemented.makeUnaryRequest(
+          "/tfplugin6.Provider/GetFunctions",
+          () => Buffer.alloc(0),
+          (b: Buffer) => b,
+          {},
+          (e, r) => (e ? fail(e) : ok(r)),
+        ),
       ),
     ).rejects.toMatchObject({ code: grpc.status.UNIMPLEMENTED });
 
@@ -463,14 +628,22 @@ describe("writeProviderMirror", () => {
       expect(files).toEqual(["ghsecrets-provider.cjs", `terraform-provider-ghsecrets_v${first.version}`]);
       const launcher = join(d, files[1]);
       expect(statSync(launcher).mode & 0o111).toBe(0o111);
-      expect(readFileSync(launcher, "utf8")).toMatch(/^#!\/bin\/sh\n[\s\S]*node_bin="\$\{CDKTF_GITHUB_SECRETS_NODE:-node\}"[\s\S]*exec "\$node_bin" "\$dir\/ghsecrets-provider.cjs" "\$@"\n$/);
+      expect(readFileSync(launcher, "utf8")).toMatch(
+        /^#!\/bin\/sh\n[\s\S]*node_bin="\$\{CDKTF_GITHUB_SECRETS_NODE:-node\}"[\s\S]*exec "\$node_bin" "\$dir\/ghsecrets-provider.cjs" "\$@"\n$/,
+      );
       expect(readFileSync(join(d, files[0])).equals(readFileSync(bundlePath))).toBe(true);
     }
     const launcher = join(first.directories[0], `terraform-provider-ghsecrets_v${first.version}`);
-    const noNode = spawnSync(launcher, [], { env: { ...process.env, CDKTF_GITHUB_SECRETS_NODE: "/nonexistent/node" }, encoding: "utf8" });
+    const noNode = spawnSync(launcher, [], {
+      env: { ...process.env, CDKTF_GITHUB_SECRETS_NODE: "/nonexistent/node" },
+      encoding: "utf8",
+    });
     expect(noNode.status).toBe(1);
     expect(noNode.stderr).toMatch(/needs Node.js >= 20, but '\/nonexistent\/node' was not found/);
-    const byHand = spawnSync(launcher, [], { env: pluginEnv({ CDKTF_GITHUB_SECRETS_NODE: process.execPath, TF_PLUGIN_MAGIC_COOKIE: "" }), encoding: "utf8" });
+    const byHand = spawnSync(launcher, [], {
+      env: pluginEnv({ CDKTF_GITHUB_SECRETS_NODE: process.execPath, TF_PLUGIN_MAGIC_COOKIE: "" }),
+      encoding: "utf8",
+    });
     expect(byHand.status).toBe(1);
     expect(byHand.stderr).toMatch(/started by Terraform, not by hand/);
 
@@ -478,8 +651,12 @@ describe("writeProviderMirror", () => {
     const before = statSync(bundleCopy).mtimeMs;
     writeProviderMirror(dir, { bundlePath });
     expect(statSync(bundleCopy).mtimeMs).toBe(before);
-    expect(() => writeProviderMirror(dir, { bundlePath: join(tmpRoot, "missing.cjs") })).toThrow(/bundled Terraform provider is missing/);
-    expect(() => writeProviderMirror(dir, { bundlePath, platforms: ["linux amd64"] })).toThrow(/invalid platform/);
+    expect(() => writeProviderMirror(dir, { bundlePath: join(tmpRoot, "missing.cjs") })).toThrow(
+      /bundled Terraform provider is missing/,
+    );
+    expect(() => writeProviderMirror(dir, { bundlePath, platforms: ["linux amd64"] })).toThrow(
+      /invalid platform/,
+    );
   });
 });
 
@@ -506,14 +683,27 @@ describe("terraform drives the bundled provider", () => {
   const work = join(tmpRoot, "tf");
   const cliConfig = join(tmpRoot, "empty.tfrc");
   const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
-    const base = pluginEnv({ CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1", TF_INPUT: "0", ...extra });
+    const base = pluginEnv({
+      CHECKPOINT_DISABLE: "1",
+      TF_CLI_CONFIG_FILE: cliConfig,
+      TF_IN_AUTOMATION: "1",
+      TF_INPUT: "0",
+      ...extra,
+    });
     delete base.TF_PLUGIN_CACHE_DIR;
     delete base.TF_DATA_DIR;
     return base;
   };
-  const terraform = async (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string }> => {
+  const terraform = async (
+    args: string[],
+    extra: NodeJS.ProcessEnv = {},
+  ): Promise<{ code: number; out: string }> => {
     try {
-      const { stdout, stderr } = await run("terraform", [...args, "-no-color"], { cwd: work, env: env(extra), timeout: 60_000 });
+      const { stdout, stderr } = await run("terraform", [...args, "-no-color"], {
+        cwd: work,
+        env: env(extra),
+        timeout: 60_000,
+      });
       return { code: 0, out: stdout + stderr };
     } catch (error) {
       const e = error as { code?: number | string; stdout?: string; stderr?: string };
@@ -538,7 +728,8 @@ describe("terraform drives the bundled provider", () => {
       if (!/^\d+$/.test(entry)) continue;
       try {
         const args = readFileSync(`/proc/${entry}/cmdline`, "utf8");
-        if (args.includes("ghsecrets-provider.cjs") && readlinkSync(`/proc/${entry}/cwd`) === work) pids.push(Number(entry));
+        if (args.includes("ghsecrets-provider.cjs") && readlinkSync(`/proc/${entry}/cwd`) === work)
+          pids.push(Number(entry));
       } catch {
         // the process ended meanwhile
       }
@@ -551,7 +742,8 @@ describe("terraform drives the bundled provider", () => {
       throw new Error("terraform not found on PATH: install Terraform >= 1.11 to run these tests");
     });
     const [major, minor] = (JSON.parse(version.stdout).terraform_version as string).split(".").map(Number);
-    if (major < 1 || (major === 1 && minor < 11)) throw new Error("install Terraform >= 1.11 (write-only attributes need it)");
+    if (major < 1 || (major === 1 && minor < 11))
+      throw new Error("install Terraform >= 1.11 (write-only attributes need it)");
 
     mkdirSync(work, { recursive: true });
     writeFileSync(cliConfig, "");
@@ -560,7 +752,9 @@ describe("terraform drives the bundled provider", () => {
     const secret = { TF_VAR_secret: "s3cret-value-1" };
 
     const init = await terraform(["init", "-input=false"]);
-    expect(init.out).toMatch(/Installed cdktf-github-secrets\.local\/ghsecrets\/ghsecrets v0\.1\.0 \(unauthenticated\)/);
+    expect(init.out).toMatch(
+      /Installed cdktf-github-secrets\.local\/ghsecrets\/ghsecrets v0\.1\.0 \(unauthenticated\)/,
+    );
     expect(init.code).toBe(0);
 
     const plan = await terraform(["plan", "-detailed-exitcode"], secret);
@@ -569,14 +763,20 @@ describe("terraform drives the bundled provider", () => {
     expect(plan.code).toBe(2);
 
     const log = join(tmpRoot, "provider.log");
-    const apply = await terraform(["apply", "-auto-approve"], { ...secret, TF_LOG_PROVIDER: "DEBUG", TF_LOG_PATH: log });
+    const apply = await terraform(["apply", "-auto-approve"], {
+      ...secret,
+      TF_LOG_PROVIDER: "DEBUG",
+      TF_LOG_PATH: log,
+    });
     expect(apply.out).toMatch(/Creation complete.*\[id=echo-alpha\]/);
     expect(apply.code).toBe(0);
     const state = readFileSync(join(work, "terraform.tfstate"), "utf8");
     expect(state).toContain('"secret": null');
     expect(state).not.toContain("s3cret-value");
     const logText = readFileSync(log, "utf8");
-    expect(logText).toMatch(/\[INFO\]  provider\.terraform-provider-ghsecrets_v0\.1\.0: echo apply: .*name=alpha/); // hclog JSON lines reached Terraform's log
+    expect(logText).toMatch(
+      /\[INFO\]  provider\.terraform-provider-ghsecrets_v0\.1\.0: echo apply: .*name=alpha/,
+    ); // hclog JSON lines reached Terraform's log
     expect(logText).not.toContain("s3cret-value");
 
     expect((await terraform(["plan", "-detailed-exitcode"], secret)).code).toBe(0);
@@ -603,7 +803,11 @@ describe("terraform drives the bundled provider", () => {
     expect((await terraform(["plan", "-detailed-exitcode"], changedSecret)).code).toBe(0);
 
     const destroyLog = join(tmpRoot, "destroy.log");
-    const destroy = await terraform(["destroy", "-auto-approve"], { ...changedSecret, TF_LOG: "debug", TF_LOG_PATH: destroyLog });
+    const destroy = await terraform(["destroy", "-auto-approve"], {
+      ...changedSecret,
+      TF_LOG: "debug",
+      TF_LOG_PATH: destroyLog,
+    });
     expect(destroy.out).toMatch(/2 destroyed/);
     expect(destroy.code).toBe(0);
 
@@ -611,9 +815,12 @@ describe("terraform drives the bundled provider", () => {
     // after 2 s, and says so.
     const destroyLogText = readFileSync(destroyLog, "utf8");
     expect(destroyLogText).toMatch(/provider exiting: reason=Shutdown/);
-    expect(destroyLogText).not.toMatch(/failed to exit gracefully|plugin process exited.*error=signal: killed/);
+    expect(destroyLogText).not.toMatch(
+      /failed to exit gracefully|plugin process exited.*error=signal: killed/,
+    );
     const deadline = Date.now() + 1000;
-    while (leftoverProviders().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (leftoverProviders().length > 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     expect(leftoverProviders()).toEqual([]);
   }, 120_000);
 });

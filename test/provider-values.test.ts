@@ -22,7 +22,9 @@ function workdir(name: string, config: object, env: Record<string, string> = {})
 
 beforeAll(async () => {
   requireTerraform();
-  emulator = await GithubEmulator.start({ repositories: { [REPO]: ["production", "staging env", "ünïcödé"] } });
+  emulator = await GithubEmulator.start({
+    repositories: { [REPO]: ["production", "staging env", "ünïcödé"] },
+  });
 });
 afterAll(async () => {
   for (const tf of dirs) tf.remove();
@@ -33,7 +35,14 @@ test("value (write-only) from an ephemeral variable: written, never stored, a ch
   const tf = workdir(
     "write-only",
     providerConfig(
-      { token: { repository: REPO, environment: "staging env", secret_name: "API_TOKEN", value: "${var.api_token}" } },
+      {
+        token: {
+          repository: REPO,
+          environment: "staging env",
+          secret_name: "API_TOKEN",
+          value: "${var.api_token}",
+        },
+      },
       { variable: { api_token: { type: "string", ephemeral: true, sensitive: true } } },
     ),
   );
@@ -62,7 +71,15 @@ test("encrypted_value + key_id: sent as sealed, opened by GitHub", async () => {
   const sealed = await sealSecret("sealed-elsewhere", key.key);
   const tf = workdir(
     "sealed",
-    providerConfig({ sealed: { repository: REPO, environment: "ünïcödé", secret_name: "SEALED", encrypted_value: sealed, key_id: key.keyId } }),
+    providerConfig({
+      sealed: {
+        repository: REPO,
+        environment: "ünïcödé",
+        secret_name: "SEALED",
+        encrypted_value: sealed,
+        key_id: key.keyId,
+      },
+    }),
   );
   await tf.ok(["init"]);
   await tf.ok(["apply", "-auto-approve"]);
@@ -76,7 +93,14 @@ test("plan-time validation points at the attribute and says how to fix it", asyn
     providerConfig({
       bad_name: { repository: REPO, environment: "production", secret_name: "GITHUB_TOKEN", value_env: "X" },
       bad_repo: { repository: "acme", environment: "production", secret_name: "OK", value_env: "X" },
-      two_sources: { repository: REPO, environment: "production", secret_name: "TWO", value_env: "X", encrypted_value: "abc", key_id: "1" },
+      two_sources: {
+        repository: REPO,
+        environment: "production",
+        secret_name: "TWO",
+        value_env: "X",
+        encrypted_value: "abc",
+        key_id: "1",
+      },
       no_source: { repository: REPO, environment: "production", secret_name: "NONE" },
     }),
     { X: "x" },
@@ -104,7 +128,12 @@ interface Diagnostic {
 }
 
 test("a missing value_env variable is a plan-time error naming it", async () => {
-  const tf = workdir("missing-env", providerConfig({ db: { repository: REPO, environment: "production", secret_name: "DB", value_env: "NOT_SET_ANYWHERE" } }));
+  const tf = workdir(
+    "missing-env",
+    providerConfig({
+      db: { repository: REPO, environment: "production", secret_name: "DB", value_env: "NOT_SET_ANYWHERE" },
+    }),
+  );
   await tf.ok(["init"]);
   const { stdout } = await tf.ok(["plan", "-json"], {}, 1);
   const diagnostics = stdout
@@ -118,7 +147,13 @@ test("a missing value_env variable is a plan-time error naming it", async () => 
 });
 
 test("missing credentials give one diagnostic naming the variables to set", async () => {
-  const tf = workdir("no-credentials", providerConfig({ db: { repository: REPO, environment: "production", secret_name: "DB", value_env: "V" } }), { V: "v" });
+  const tf = workdir(
+    "no-credentials",
+    providerConfig({
+      db: { repository: REPO, environment: "production", secret_name: "DB", value_env: "V" },
+    }),
+    { V: "v" },
+  );
   await tf.ok(["init"]);
   const { stderr } = await tf.ok(["plan"], { GITHUB_TOKEN: undefined, GH_TOKEN: undefined }, 1);
   expect(stderr.match(/Error: /g)).toHaveLength(1);
@@ -133,10 +168,18 @@ test("GitHub App credentials: the key from private_key_env, one installation tok
     privateKeyEncoding: { type: "pkcs8", format: "pem" },
   });
   emulator.addApp("31337", { publicKey: app.publicKey, installations: { "4242": {} } });
-  const appProvider = { app_id: "31337", installation_id: "4242", private_key_env: "DEPLOY_APP_KEY", write_delay_ms: 0 };
+  const appProvider = {
+    app_id: "31337",
+    installation_id: "4242",
+    private_key_env: "DEPLOY_APP_KEY",
+    write_delay_ms: 0,
+  };
   const tf = workdir(
     "github-app",
-    providerConfig({ db: { repository: REPO, environment: "production", secret_name: "APP_WRITTEN", value_env: "V" } }, { provider: { ghsecrets: appProvider } }),
+    providerConfig(
+      { db: { repository: REPO, environment: "production", secret_name: "APP_WRITTEN", value_env: "V" } },
+      { provider: { ghsecrets: appProvider } },
+    ),
     // No token at all: only the App can authenticate.
     { V: "written-as-an-app", GITHUB_TOKEN: "", GH_TOKEN: "" },
   );
@@ -152,7 +195,11 @@ test("GitHub App credentials: the key from private_key_env, one installation tok
 });
 
 test("a missing environment fails the apply with an error naming repository, environment and secret", async () => {
-  const tf = workdir("no-env", providerConfig({ db: { repository: REPO, environment: "qa", secret_name: "DB", value_env: "V" } }), { V: "v" });
+  const tf = workdir(
+    "no-env",
+    providerConfig({ db: { repository: REPO, environment: "qa", secret_name: "DB", value_env: "V" } }),
+    { V: "v" },
+  );
   await tf.ok(["init"]);
   const { stderr } = await tf.ok(["apply", "-auto-approve"], {}, 1);
   expect(stderr).toMatch(/the environment does not exist/);

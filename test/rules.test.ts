@@ -15,13 +15,19 @@ describe("secret names", () => {
     expect(checkSecretName(name)).toEqual([]);
   });
   test("a leading digit is refused with a fix", () => {
-    expect(checkSecretName("1PASS")).toEqual([expect.stringContaining("starts with a digit: start it with a letter or '_'")]);
+    expect(checkSecretName("1PASS")).toEqual([
+      expect.stringContaining("starts with a digit: start it with a letter or '_'"),
+    ]);
   });
   test("other characters are refused and a replacement suggested", () => {
-    expect(checkSecretName("db-pass.word")).toEqual([expect.stringContaining('write it like "db_pass_word"')]);
+    expect(checkSecretName("db-pass.word")).toEqual([
+      expect.stringContaining('write it like "db_pass_word"'),
+    ]);
   });
   test("the GITHUB_ prefix is reserved in any case", () => {
-    expect(checkSecretName("github_token")).toEqual([expect.stringContaining("GITHUB_, which GitHub reserves")]);
+    expect(checkSecretName("github_token")).toEqual([
+      expect.stringContaining("GITHUB_, which GitHub reserves"),
+    ]);
   });
   test("empty names are refused", () => {
     expect(checkSecretName("")).toHaveLength(1);
@@ -40,7 +46,9 @@ describe("environment names", () => {
   });
   test("255 characters are allowed, 256 are not (counted as characters, not bytes)", () => {
     expect(checkEnvironmentName("é".repeat(255))).toEqual([]);
-    expect(checkEnvironmentName("é".repeat(256))[0]).toMatch(/256 characters long: GitHub allows at most 255/);
+    expect(checkEnvironmentName("é".repeat(256))[0]).toMatch(
+      /256 characters long: GitHub allows at most 255/,
+    );
   });
 });
 
@@ -69,17 +77,24 @@ describe("limits", () => {
   });
   test("at most 100 secrets per environment", () => {
     expect(checkSecretCount(100, "production", "acme/api")).toEqual([]);
-    expect(checkSecretCount(101, "production", "acme/api")[0]).toMatch(/101 secrets .* "production" of acme\/api/);
+    expect(checkSecretCount(101, "production", "acme/api")[0]).toMatch(
+      /101 secrets .* "production" of acme\/api/,
+    );
   });
 });
 
 describe("import ids", () => {
-  test.each(["production", "prod/us-east", "staging env", "ünïcödé", "deploy:eu", "a:b:c"])("round trip for %s", (environment) => {
-    const address = { repository: "acme/api", environment, secretName: "DB_PASSWORD" };
-    expect(parseImportId(formatImportId(address))).toEqual(address);
-  });
+  test.each(["production", "prod/us-east", "staging env", "ünïcödé", "deploy:eu", "a:b:c"])(
+    "round trip for %s",
+    (environment) => {
+      const address = { repository: "acme/api", environment, secretName: "DB_PASSWORD" };
+      expect(parseImportId(formatImportId(address))).toEqual(address);
+    },
+  );
   test("formatting upper-cases the name; parsing keeps the spelling for the configuration to match", () => {
-    expect(formatImportId({ repository: "acme/api", environment: "production", secretName: "db_password" })).toBe("acme/api:production:DB_PASSWORD");
+    expect(
+      formatImportId({ repository: "acme/api", environment: "production", secretName: "db_password" }),
+    ).toBe("acme/api:production:DB_PASSWORD");
     expect(parseImportId("acme/api:production:db_password").secretName).toBe("db_password");
   });
   test.each(["", "acme/api", "acme/api:production", ":production:X", "acme/api::X", "acme/api:production:"])(

@@ -15,7 +15,14 @@ let outdir: string;
 
 function start(env: Record<string, string | undefined> = {}): Promise<{ code: number; output: string }> {
   const childEnv: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...process.env, GITHUB_TOKEN: undefined, GH_TOKEN: undefined, EXAMPLE_REPOSITORY: undefined, CDKTF_OUTDIR: outdir, ...env })) {
+  for (const [key, value] of Object.entries({
+    ...process.env,
+    GITHUB_TOKEN: undefined,
+    GH_TOKEN: undefined,
+    EXAMPLE_REPOSITORY: undefined,
+    CDKTF_OUTDIR: outdir,
+    ...env,
+  })) {
     if (value !== undefined) childEnv[key] = value;
   }
   return new Promise((done) => {
@@ -112,9 +119,16 @@ describe("with GITHUB_TOKEN and EXAMPLE_REPOSITORY (real GitHub, played here by 
   });
 
   test("a missing value variable stops before any call, naming every variable to set", async () => {
-    const { code, output } = await start({ ...realEnv(), ...VALUES, EXAMPLE_SIGNING_KEY: undefined, EXAMPLE_STAGING_API_KEY: undefined });
+    const { code, output } = await start({
+      ...realEnv(),
+      ...VALUES,
+      EXAMPLE_SIGNING_KEY: undefined,
+      EXAMPLE_STAGING_API_KEY: undefined,
+    });
     expect(code).not.toBe(0);
-    expect(output).toMatch(/set these variables to the values to store: EXAMPLE_SIGNING_KEY, EXAMPLE_STAGING_API_KEY\n/);
+    expect(output).toMatch(
+      /set these variables to the values to store: EXAMPLE_SIGNING_KEY, EXAMPLE_STAGING_API_KEY\n/,
+    );
     expect(github.requestCounts()).toEqual({});
   });
 

@@ -25,7 +25,12 @@ class ExampleStack extends TerraformStack {
       { id: "prod-db-password", environment: "prod/eu", name: "DB_PASSWORD", env: "EXAMPLE_DB_PASSWORD" },
       { id: "prod-api-key", environment: "prod/eu", name: "API_KEY", env: "EXAMPLE_API_KEY" },
       { id: "prod-signing-key", environment: "prod/eu", name: "SIGNING_KEY", env: "EXAMPLE_SIGNING_KEY" },
-      { id: "staging-db-password", environment: "staging", name: "DB_PASSWORD", env: "EXAMPLE_STAGING_DB_PASSWORD" },
+      {
+        id: "staging-db-password",
+        environment: "staging",
+        name: "DB_PASSWORD",
+        env: "EXAMPLE_STAGING_DB_PASSWORD",
+      },
       { id: "staging-api-key", environment: "staging", name: "API_KEY", env: "EXAMPLE_STAGING_API_KEY" },
     ];
     for (const s of secrets) {

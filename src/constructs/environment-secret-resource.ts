@@ -1,4 +1,9 @@
-import { ImportableResource, TerraformResource, type TerraformMetaArguments, type TerraformProvider } from "cdktf";
+import {
+  ImportableResource,
+  TerraformResource,
+  type TerraformMetaArguments,
+  type TerraformProvider,
+} from "cdktf";
 import type { Construct } from "constructs";
 import { hclAttributes } from "./hcl-attributes";
 
@@ -35,7 +40,12 @@ export class EnvironmentSecretResource extends TerraformResource {
    * `terraform plan -generate-config-out=generated.tf` writes one. `importFromId` is
    * `owner/repo:environment:SECRET_NAME`.
    */
-  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: TerraformProvider): ImportableResource {
+  public static generateConfigForImport(
+    scope: Construct,
+    importToId: string,
+    importFromId: string,
+    provider?: TerraformProvider,
+  ): ImportableResource {
     return new ImportableResource(scope, importToId, {
       terraformResourceType: EnvironmentSecretResource.tfResourceType,
       importId: importFromId,

@@ -97,7 +97,7 @@ export class EnvironmentSecret extends Construct {
       ...checkUnlessToken("secretName", props.secretName, checkSecretName),
     ];
     if (props.value === undefined || props.value === null) {
-      problems.push("value is missing: give one, such as SecretValue.fromEnv(\"DB_PASSWORD\")");
+      problems.push('value is missing: give one, such as SecretValue.fromEnv("DB_PASSWORD")');
     }
     const stack = TerraformStack.of(this);
     if (props.provider !== undefined && TerraformStack.of(props.provider) !== stack) {
@@ -113,7 +113,9 @@ export class EnvironmentSecret extends Construct {
     this.repository = props.repository;
     this.environment = props.environment;
     // Upper-casing a token would corrupt its encoding; such a name is checked by the provider instead.
-    this.secretName = Token.isUnresolved(props.secretName) ? props.secretName : normalizeSecretName(props.secretName);
+    this.secretName = Token.isUnresolved(props.secretName)
+      ? props.secretName
+      : normalizeSecretName(props.secretName);
     this.explicitProvider = props.provider;
     if (props.provider === undefined) {
       // Terraform uses the default configuration by itself; this only makes sure the stack has one.

@@ -5,8 +5,10 @@
 export function hclAttributes(
   values: Record<string, string | number | undefined>,
 ): Record<string, { value: unknown; isBlock: false; type: "simple"; storageClassType: "string" | "number" }> {
-  const result: Record<string, { value: unknown; isBlock: false; type: "simple"; storageClassType: "string" | "number" }> =
-    {};
+  const result: Record<
+    string,
+    { value: unknown; isBlock: false; type: "simple"; storageClassType: "string" | "number" }
+  > = {};
   for (const [name, value] of Object.entries(values)) {
     if (value === undefined) {
       continue;

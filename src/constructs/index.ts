@@ -1,5 +1,8 @@
 export { GithubSecretsProvider, type GithubSecretsProviderProps } from "./provider";
 export { EnvironmentSecret, type EnvironmentSecretProps } from "./environment-secret";
 export { SecretValue, type SecretValueConfig, type SecretValueSource } from "./secret-value";
-export { EnvironmentSecretResource, type EnvironmentSecretResourceConfig } from "./environment-secret-resource";
+export {
+  EnvironmentSecretResource,
+  type EnvironmentSecretResourceConfig,
+} from "./environment-secret-resource";
 export { PROVIDER_SOURCE, PROVIDER_TYPE } from "./package-info";

@@ -227,9 +227,9 @@ export class GithubSecretsProvider extends TerraformProvider {
   private takeDefaultSlot(stack: TerraformStack): void {
     const other = stack.node
       .findAll()
-      .find((c) => c !== this && GithubSecretsProvider.isGithubSecretsProvider(c) && c.alias === undefined) as
-      | GithubSecretsProvider
-      | undefined;
+      .find(
+        (c) => c !== this && GithubSecretsProvider.isGithubSecretsProvider(c) && c.alias === undefined,
+      ) as GithubSecretsProvider | undefined;
     if (other === undefined) {
       return;
     }
@@ -250,8 +250,7 @@ function findDefaultProvider(stack: TerraformStack): GithubSecretsProvider | und
   return stack.node
     .findAll()
     .find((c) => GithubSecretsProvider.isGithubSecretsProvider(c) && c.alias === undefined) as
-    | GithubSecretsProvider
-    | undefined;
+    GithubSecretsProvider | undefined;
 }
 
 // GitHub shows App and installation IDs as numbers; the provider takes strings. Terraform converts
@@ -278,9 +277,14 @@ function checkProviderProps(p: GithubSecretsProviderProps): string[] {
         "or pass the value of a TerraformVariable declared with sensitive: true",
     );
   }
-  const keySources = (["privateKey", "privateKeyPath", "privateKeyEnv"] as const).filter((name) => p[name] !== undefined);
+  const keySources = (["privateKey", "privateKeyPath", "privateKeyEnv"] as const).filter(
+    (name) => p[name] !== undefined,
+  );
   if (keySources.length > 1) {
-    const named = keySources.length === 2 ? `${keySources.join(" and ")} both` : `${keySources.slice(0, -1).join(", ")} and ${keySources.at(-1)} all`;
+    const named =
+      keySources.length === 2
+        ? `${keySources.join(" and ")} both`
+        : `${keySources.slice(0, -1).join(", ")} and ${keySources.at(-1)} all`;
     problems.push(`${named} give the App's private key: keep only one of them`);
   }
   // The provider lets a token win over App settings; both in one configuration is a mistake to point out.

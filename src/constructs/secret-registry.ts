@@ -71,7 +71,11 @@ function problemsOf(secret: DeclaredSecret, index: Index): string[] {
 }
 
 function keysOf(s: DeclaredSecret): { secret: string; environment: string } | undefined {
-  if (Token.isUnresolved(s.repository) || Token.isUnresolved(s.environment) || Token.isUnresolved(s.secretName)) {
+  if (
+    Token.isUnresolved(s.repository) ||
+    Token.isUnresolved(s.environment) ||
+    Token.isUnresolved(s.secretName)
+  ) {
     return undefined;
   }
   const environment = `${s.repository.toLowerCase()}\u0000${s.environment.toLowerCase()}`;

@@ -214,7 +214,9 @@ function checkCiphertext(ciphertext: string, keyId: string): string[] {
     }
   }
   if (!Token.isUnresolved(keyId) && keyId.trim() === "") {
-    problems.push("SecretValue.encrypted(): keyId is empty: pass the key_id of the public key used to seal the value");
+    problems.push(
+      "SecretValue.encrypted(): keyId is empty: pass the key_id of the public key used to seal the value",
+    );
   }
   return problems;
 }

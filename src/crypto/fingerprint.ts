@@ -57,7 +57,10 @@ export function saltOf(fingerprint: string | null | undefined): Buffer | undefin
 }
 
 /** Fingerprint of a plaintext value, with the given salt or a fresh random one. */
-export async function fingerprintValue(value: string, salt: Buffer = randomBytes(SALT_BYTES)): Promise<string> {
+export async function fingerprintValue(
+  value: string,
+  salt: Buffer = randomBytes(SALT_BYTES),
+): Promise<string> {
   const digest = await derive(value, salt);
   return `${SCHEME}$${salt.toString("base64url")}$${digest.toString("base64url")}`;
 }
@@ -66,7 +69,10 @@ export async function fingerprintValue(value: string, salt: Buffer = randomBytes
  * Fingerprint of `value` that is equal to `previous` exactly when `previous` was made from the same
  * value; undefined when `previous` holds no reusable salt (the caller then plans an unknown).
  */
-export async function refingerprint(value: string, previous: string | null | undefined): Promise<string | undefined> {
+export async function refingerprint(
+  value: string,
+  previous: string | null | undefined,
+): Promise<string | undefined> {
   const salt = saltOf(previous);
   return salt ? fingerprintValue(value, salt) : undefined;
 }

@@ -1,5 +1,10 @@
 import { normalizeSecretName, parseRepository } from "../rules";
-import { baseUrlFromEnvironment, type Credentials, credentialsFromEnvironment, MissingCredentialsError } from "./credentials";
+import {
+  baseUrlFromEnvironment,
+  type Credentials,
+  credentialsFromEnvironment,
+  MissingCredentialsError,
+} from "./credentials";
 import { type CallSubject, GithubUnavailableError, RepositoryNotFoundError } from "./errors";
 import type { Logger } from "./logger";
 import { silentLogger } from "./logger";
@@ -132,31 +137,44 @@ export class EnvironmentSecretsClient {
   }
 
   /** The error to report when the repository itself answers 404 (missing, or hidden from these credentials). */
-  private async repositoryNotFound(subject: CallSubject, options: CallOptions = {}): Promise<Error | undefined> {
+  private async repositoryNotFound(
+    subject: CallSubject,
+    options: CallOptions = {},
+  ): Promise<Error | undefined> {
     const api = await this.octokit();
     const { owner, name } = parseRepository(subject.repository);
     try {
       await api.rest.repos.get({ owner, repo: name, request: { signal: options.signal } });
       return undefined;
     } catch (repoError) {
-      return (repoError as { status?: number }).status === 404 ? translateError(repoError, subject, "repository") : undefined;
+      return (repoError as { status?: number }).status === 404
+        ? translateError(repoError, subject, "repository")
+        : undefined;
     }
   }
 
-  private async call<T>(subject: CallSubject, options: CallOptions, run: (api: GithubApi) => Promise<T>): Promise<T> {
+  private async call<T>(
+    subject: CallSubject,
+    options: CallOptions,
+    run: (api: GithubApi) => Promise<T>,
+  ): Promise<T> {
     const api = await this.octokit();
     try {
       return await run(api);
     } catch (error) {
       // Checked first: a cancelled fetch can surface as a generic 500 from Octokit.
       if (options.signal?.aborted) throw cancelled(subject);
-      if ((error as { status?: number }).status === 404 && !isAppAuthFailure(error)) throw await this.explain404(error, subject);
+      if ((error as { status?: number }).status === 404 && !isAppAuthFailure(error))
+        throw await this.explain404(error, subject);
       throw translateError(error, subject);
     }
   }
 
   /** The environment's public key, fetched once per process unless `refresh` is set. */
-  getPublicKey(ref: EnvironmentRef, options: { refresh?: boolean } & CallOptions = {}): Promise<EnvironmentPublicKey> {
+  getPublicKey(
+    ref: EnvironmentRef,
+    options: { refresh?: boolean } & CallOptions = {},
+  ): Promise<EnvironmentPublicKey> {
     const key = environmentKey(ref);
     if (options.refresh) this.keys.delete(key);
     return EnvironmentSecretsClient.cached(this.keys, key, () =>
@@ -168,7 +186,11 @@ export class EnvironmentSecretsClient {
           environment_name: ref.environment,
           request: { signal: options.signal },
         });
-        this.logger.debug("fetched environment public key", { repository: ref.repository, environment: ref.environment, key_id: data.key_id });
+        this.logger.debug("fetched environment public key", {
+          repository: ref.repository,
+          environment: ref.environment,
+          key_id: data.key_id,
+        });
         return { keyId: data.key_id, key: data.key };
       }),
     );
@@ -179,7 +201,10 @@ export class EnvironmentSecretsClient {
    * Undefined when the environment does not exist (its secrets are gone with it);
    * a missing or invisible repository is an error.
    */
-  listSecrets(ref: EnvironmentRef, options: CallOptions = {}): Promise<Map<string, SecretMetadata> | undefined> {
+  listSecrets(
+    ref: EnvironmentRef,
+    options: CallOptions = {},
+  ): Promise<Map<string, SecretMetadata> | undefined> {
     return EnvironmentSecretsClient.cached(this.listings, environmentKey(ref), async () => {
       try {
         return await this.call(subjectOf(ref), options, async (api) => {
@@ -191,9 +216,16 @@ export class EnvironmentSecretsClient {
             per_page: PAGE_SIZE,
             request: { signal: options.signal },
           });
-          this.logger.debug("listed environment secrets", { repository: ref.repository, environment: ref.environment, count: secrets.length });
+          this.logger.debug("listed environment secrets", {
+            repository: ref.repository,
+            environment: ref.environment,
+            count: secrets.length,
+          });
           return new Map(
-            secrets.map((s) => [normalizeSecretName(s.name), { name: s.name, createdAt: s.created_at, updatedAt: s.updated_at }]),
+            secrets.map((s) => [
+              normalizeSecretName(s.name),
+              { name: s.name, createdAt: s.created_at, updatedAt: s.updated_at },
+            ]),
           );
         });
       } catch (error) {
@@ -266,7 +298,8 @@ export class EnvironmentSecretsClient {
       return true;
     } catch (error) {
       if (options.signal?.aborted) throw cancelled(subjectOf(ref, secretName));
-      if ((error as { status?: number }).status !== 404) throw translateError(error, subjectOf(ref, secretName));
+      if ((error as { status?: number }).status !== 404)
+        throw translateError(error, subjectOf(ref, secretName));
       // Gone with its environment, or never there: done. But a repository these credentials no
       // longer see proves nothing, and "deleted" would drop a secret that may still exist.
       const hidden = await this.repositoryNotFound(subjectOf(ref, secretName), options);

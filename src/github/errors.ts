@@ -24,7 +24,9 @@ export class GithubSecretsError extends Error {
     summary: string,
     readonly githubMessage?: string,
   ) {
-    super(`${summary} (${describeSubject(subject)})${githubMessage ? `: GitHub said "${githubMessage}"` : ""}`);
+    super(
+      `${summary} (${describeSubject(subject)})${githubMessage ? `: GitHub said "${githubMessage}"` : ""}`,
+    );
     this.name = new.target.name;
     this.repository = subject.repository;
     this.environment = subject.environment;

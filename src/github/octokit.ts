@@ -59,18 +59,32 @@ export async function createOctokit(settings: OctokitSettings): Promise<GithubAp
   const Bottleneck = bottleneck.default;
   const { logger, retry: policy } = settings;
 
-  const onLimit = (kind: string) => (retryAfter: number, options: { method: string; url: string }, _: unknown, retryCount: number) => {
-    const route = `${options.method} ${options.url}`;
-    if (retryCount >= policy.maxRateLimitWaits || retryAfter > policy.maxRateLimitWaitSeconds) {
-      logger.warn(`GitHub ${kind} rate limit: giving up`, { route, retry_after_s: retryAfter, waits: retryCount });
-      return false;
-    }
-    logger.warn(`GitHub ${kind} rate limit: waiting ${retryAfter}s before retrying`, { route, retry_after_s: retryAfter });
-    return true;
-  };
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, options: { method: string; url: string }, _: unknown, retryCount: number) => {
+      const route = `${options.method} ${options.url}`;
+      if (retryCount >= policy.maxRateLimitWaits || retryAfter > policy.maxRateLimitWaitSeconds) {
+        logger.warn(`GitHub ${kind} rate limit: giving up`, {
+          route,
+          retry_after_s: retryAfter,
+          waits: retryCount,
+        });
+        return false;
+      }
+      logger.warn(`GitHub ${kind} rate limit: waiting ${retryAfter}s before retrying`, {
+        route,
+        retry_after_s: retryAfter,
+      });
+      return true;
+    };
 
   // Order matters: the first plugin's hook wraps the innermost call (one HTTP attempt).
-  const RetryingOctokit = Octokit.plugin(timeoutEachRequest(policy.requestTimeoutMs), throttling, retry, waitOutPlain429(policy, logger));
+  const RetryingOctokit = Octokit.plugin(
+    timeoutEachRequest(policy.requestTimeoutMs),
+    throttling,
+    retry,
+    waitOutPlain429(policy, logger),
+  );
   const common = {
     baseUrl: settings.baseUrl,
     userAgent: settings.userAgent,

@@ -39,7 +39,8 @@ export function waitOutPlain429(policy: RetryPolicy, logger: Logger) {
           const failure = error as Failure;
           const headers = failure.response?.headers ?? {};
           const retryAfter = Number(headers["retry-after"]);
-          const handledElsewhere = /secondary rate/i.test(failure.message ?? "") || String(headers["x-ratelimit-remaining"]) === "0";
+          const handledElsewhere =
+            /secondary rate/i.test(failure.message ?? "") || String(headers["x-ratelimit-remaining"]) === "0";
           if (
             failure.status !== 429 ||
             handledElsewhere ||
@@ -49,8 +50,13 @@ export function waitOutPlain429(policy: RetryPolicy, logger: Logger) {
           ) {
             throw error;
           }
-          logger.warn(`GitHub answered 429: waiting ${retryAfter}s before retrying`, { route: `${options.method} ${options.url}` });
-          await sleep(Math.max(0, retryAfter) * policy.rateLimitUnitMs, (options.request as { signal?: AbortSignal } | undefined)?.signal);
+          logger.warn(`GitHub answered 429: waiting ${retryAfter}s before retrying`, {
+            route: `${options.method} ${options.url}`,
+          });
+          await sleep(
+            Math.max(0, retryAfter) * policy.rateLimitUnitMs,
+            (options.request as { signal?: AbortSignal } | undefined)?.signal,
+          );
         }
       }
     });

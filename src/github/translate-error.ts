@@ -75,7 +75,12 @@ export function translateError(
       );
     case 403:
       if (said && /rate limit/i.test(said)) {
-        return new GithubUnavailableError(subject, 403, "GitHub's rate limit did not clear within the allowed waits", said);
+        return new GithubUnavailableError(
+          subject,
+          403,
+          "GitHub's rate limit did not clear within the allowed waits",
+          said,
+        );
       }
       return new MissingPermissionError(subject, grantFrom(failure.response?.headers), said);
     case 404:
@@ -95,11 +100,24 @@ export function translateError(
     case 422:
       return new ValidationFailedError(subject, 422, "GitHub rejected the request", said);
     case 429:
-      return new GithubUnavailableError(subject, 429, "GitHub's rate limit did not clear within the allowed waits", said);
+      return new GithubUnavailableError(
+        subject,
+        429,
+        "GitHub's rate limit did not clear within the allowed waits",
+        said,
+      );
     default: {
       // Octokit reports a connection failure as status 500 with the transport's message.
-      const reason = status >= 500 ? `GitHub answered ${status} after all retries` : `GitHub call failed (status ${status || "none"})`;
-      return new GithubUnavailableError(subject, status, reason, said ?? sanitizeTransportMessage(failure.message));
+      const reason =
+        status >= 500
+          ? `GitHub answered ${status} after all retries`
+          : `GitHub call failed (status ${status || "none"})`;
+      return new GithubUnavailableError(
+        subject,
+        status,
+        reason,
+        said ?? sanitizeTransportMessage(failure.message),
+      );
     }
   }
 }
@@ -107,5 +125,8 @@ export function translateError(
 /** Transport messages come from fetch/undici; keep them short and free of URLs' query strings. */
 function sanitizeTransportMessage(message: string | undefined): string | undefined {
   if (!message) return undefined;
-  return message.split("\n")[0]!.replace(/\?[^\s"]*/g, "").slice(0, 200);
+  return message
+    .split("\n")[0]!
+    .replace(/\?[^\s"]*/g, "")
+    .slice(0, 200);
 }

@@ -6,7 +6,13 @@ import {
   type SecretRef,
   ValidationFailedError,
 } from "../github";
-import { checkEnvironmentName, checkRepository, checkSecretName, checkValueSize, normalizeSecretName } from "../rules";
+import {
+  checkEnvironmentName,
+  checkRepository,
+  checkSecretName,
+  checkValueSize,
+  normalizeSecretName,
+} from "../rules";
 import type { SecretSource } from "./secret-source";
 
 /** Outcome of a write. */
@@ -141,7 +147,10 @@ export class EnvironmentSecretLifecycle {
   }
 
   /** Looks up an existing secret for import; undefined when there is none to adopt. */
-  async lookup(address: SecretRef, options: CallOptions = {}): Promise<{ createdAt: string; updatedAt: string } | undefined> {
+  async lookup(
+    address: SecretRef,
+    options: CallOptions = {},
+  ): Promise<{ createdAt: string; updatedAt: string } | undefined> {
     const target = EnvironmentSecretLifecycle.validateAddress(address);
     const found = await this.client.getSecret(target, options);
     return found && { createdAt: found.createdAt, updatedAt: found.updatedAt };

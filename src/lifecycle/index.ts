@@ -1,3 +1,8 @@
-export { EnvironmentSecretLifecycle, InvalidSecretError, type ReadResult, type WriteResult } from "./environment-secret-lifecycle";
+export {
+  EnvironmentSecretLifecycle,
+  InvalidSecretError,
+  type ReadResult,
+  type WriteResult,
+} from "./environment-secret-lifecycle";
 export type { SecretSource } from "./secret-source";
 export { formatImportId, parseImportId, type SecretAddress } from "../rules";

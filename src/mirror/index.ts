@@ -67,7 +67,8 @@ function findPackageRoot(): PackageRoot {
       const parsed = JSON.parse(readFileSync(manifest, "utf8")) as { name?: string; version?: string };
       if (parsed.name === PACKAGE_NAME && parsed.version) return { dir, version: parsed.version };
     }
-    if (dirname(dir) === dir) throw new Error(`cannot find the ${PACKAGE_NAME} package root above ${__dirname}`);
+    if (dirname(dir) === dir)
+      throw new Error(`cannot find the ${PACKAGE_NAME} package root above ${__dirname}`);
   }
 }
 
@@ -112,7 +113,8 @@ function writeIfChanged(path: string, content: Buffer, mode: number): void {
 export function writeProviderMirror(workingDir: string, options: MirrorOptions = {}): MirrorResult {
   const platforms = options.platforms ?? DEFAULT_PLATFORMS;
   for (const platform of platforms) {
-    if (!/^[a-z0-9]+_[a-z0-9]+$/.test(platform)) throw new Error(`invalid platform "${platform}": expected <os>_<arch>, e.g. linux_amd64`);
+    if (!/^[a-z0-9]+_[a-z0-9]+$/.test(platform))
+      throw new Error(`invalid platform "${platform}": expected <os>_<arch>, e.g. linux_amd64`);
   }
   const root = packageRoot();
   const bundlePath = resolve(options.bundlePath ?? join(root.dir, BUNDLE_IN_PACKAGE));
@@ -127,7 +129,16 @@ export function writeProviderMirror(workingDir: string, options: MirrorOptions =
   const { version } = root;
   const directories: string[] = [];
   for (const platform of platforms) {
-    const dir = resolve(workingDir, "terraform.d", "plugins", PROVIDER_HOST, PROVIDER_NAMESPACE, PROVIDER_TYPE, version, platform);
+    const dir = resolve(
+      workingDir,
+      "terraform.d",
+      "plugins",
+      PROVIDER_HOST,
+      PROVIDER_NAMESPACE,
+      PROVIDER_TYPE,
+      version,
+      platform,
+    );
     mkdirSync(dir, { recursive: true });
     writeIfChanged(join(dir, BUNDLE_FILE), bundle, 0o644);
     writeIfChanged(join(dir, `terraform-provider-${PROVIDER_TYPE}_v${version}`), launcher, 0o755);

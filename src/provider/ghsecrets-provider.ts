@@ -1,5 +1,10 @@
 import type { ProviderDefinition } from "./framework";
-import { configureProvider, type ProviderData, providerAttributes, validateProviderConfig } from "./provider-config";
+import {
+  configureProvider,
+  type ProviderData,
+  providerAttributes,
+  validateProviderConfig,
+} from "./provider-config";
 import { environmentSecretResource } from "./resources/environment-secret";
 
 /** The `ghsecrets` provider: configuration and the resources it serves. */

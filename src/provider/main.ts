@@ -23,6 +23,8 @@ serveProvider(ghsecretsProvider)
     for (const flag of LOW_MEMORY_V8_FLAGS) setFlagsFromString(flag);
   })
   .catch((error: unknown) => {
-    process.stderr.write(`terraform-provider-ghsecrets failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `terraform-provider-ghsecrets failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   });

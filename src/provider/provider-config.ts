@@ -6,7 +6,15 @@ import {
   EnvironmentSecretsClient,
 } from "../github";
 import { EnvironmentSecretLifecycle } from "../lifecycle";
-import { type Attributes, type ConfigureResult, type Diagnostic, isUnknown, type ObjectValue, type ResourceContext, type Value } from "./framework";
+import {
+  type Attributes,
+  type ConfigureResult,
+  type Diagnostic,
+  isUnknown,
+  type ObjectValue,
+  type ResourceContext,
+  type Value,
+} from "./framework";
 
 /** What `configure` hands to every resource call of the process. */
 export interface ProviderData {
@@ -23,7 +31,11 @@ export const providerAttributes: Attributes = {
     description:
       "GitHub token with Secrets write and Environments read permission (classic: repo scope). Default: GITHUB_TOKEN, then GH_TOKEN.",
   },
-  app_id: { type: "string", optional: true, description: "GitHub App id, to authenticate as an App installation. Default: GITHUB_APP_ID." },
+  app_id: {
+    type: "string",
+    optional: true,
+    description: "GitHub App id, to authenticate as an App installation. Default: GITHUB_APP_ID.",
+  },
   installation_id: {
     type: "string",
     optional: true,
@@ -43,12 +55,14 @@ export const providerAttributes: Attributes = {
   private_key_env: {
     type: "string",
     optional: true,
-    description: "Name of an environment variable of terraform's that holds the App's PEM private key. Default: GITHUB_APP_PRIVATE_KEY.",
+    description:
+      "Name of an environment variable of terraform's that holds the App's PEM private key. Default: GITHUB_APP_PRIVATE_KEY.",
   },
   base_url: {
     type: "string",
     optional: true,
-    description: "REST API root, for GitHub Enterprise Server or the emulator. Default: GITHUB_API_URL, then https://api.github.com.",
+    description:
+      "REST API root, for GitHub Enterprise Server or the emulator. Default: GITHUB_API_URL, then https://api.github.com.",
   },
   write_delay_ms: {
     type: "number",
@@ -59,7 +73,8 @@ export const providerAttributes: Attributes = {
   max_retries: {
     type: "number",
     optional: true,
-    description: "Retries of a 5xx answer or a dropped connection, and waits for a rate limit, before failing. Default 3.",
+    description:
+      "Retries of a 5xx answer or a dropped connection, and waits for a rate limit, before failing. Default 3.",
   },
 };
 
@@ -87,10 +102,16 @@ export function validateProviderConfig(config: ObjectValue): Diagnostic[] {
   for (const name of ["write_delay_ms", "max_retries"]) {
     const value = config[name];
     if (typeof value === "number" && (!Number.isInteger(value) || value < 0)) {
-      problems.push({ severity: "error", summary: `${name} must be a whole number of 0 or more`, attribute: name });
+      problems.push({
+        severity: "error",
+        summary: `${name} must be a whole number of 0 or more`,
+        attribute: name,
+      });
     }
   }
-  const keySources = ["private_key", "private_key_path", "private_key_env"].filter((name) => text(config[name]));
+  const keySources = ["private_key", "private_key_path", "private_key_env"].filter((name) =>
+    text(config[name]),
+  );
   if (keySources.length > 1) {
     problems.push({
       severity: "error",
@@ -107,7 +128,10 @@ const NO_CREDENTIALS =
   "To use a GitHub App instead, set app_id, installation_id and private_key, private_key_env or private_key_path " +
   "(or GITHUB_APP_ID, GITHUB_APP_INSTALLATION_ID and GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_PATH).";
 
-async function resolveCredentials(config: ObjectValue, env: NodeJS.ProcessEnv): Promise<Credentials | Diagnostic> {
+async function resolveCredentials(
+  config: ObjectValue,
+  env: NodeJS.ProcessEnv,
+): Promise<Credentials | Diagnostic> {
   const token = text(config.token);
   if (token) return { kind: "token", token };
 
@@ -124,7 +148,8 @@ async function resolveCredentials(config: ObjectValue, env: NodeJS.ProcessEnv): 
         attribute: "private_key_env",
       };
     }
-    let privateKey = text(config.private_key) ?? (keyVariable ? env[keyVariable] : undefined) ?? env.GITHUB_APP_PRIVATE_KEY;
+    let privateKey =
+      text(config.private_key) ?? (keyVariable ? env[keyVariable] : undefined) ?? env.GITHUB_APP_PRIVATE_KEY;
     if (!privateKey && keyPath) {
       try {
         privateKey = await readFile(keyPath, "utf8");
@@ -138,13 +163,27 @@ async function resolveCredentials(config: ObjectValue, env: NodeJS.ProcessEnv): 
       }
     }
     if (!appId || !installationId || !privateKey) {
-      const missing = [!appId && "app_id", !installationId && "installation_id", !privateKey && "private_key, private_key_env or private_key_path"].filter(Boolean);
-      return { severity: "error", summary: `Incomplete GitHub App credentials: set ${missing.join(", ")}`, detail: NO_CREDENTIALS };
+      const missing = [
+        !appId && "app_id",
+        !installationId && "installation_id",
+        !privateKey && "private_key, private_key_env or private_key_path",
+      ].filter(Boolean);
+      return {
+        severity: "error",
+        summary: `Incomplete GitHub App credentials: set ${missing.join(", ")}`,
+        detail: NO_CREDENTIALS,
+      };
     }
     return { kind: "app", appId, installationId, privateKey };
   }
 
-  return credentialsFromEnvironment(env) ?? { severity: "error", summary: "No GitHub credentials", detail: NO_CREDENTIALS };
+  return (
+    credentialsFromEnvironment(env) ?? {
+      severity: "error",
+      summary: "No GitHub credentials",
+      detail: NO_CREDENTIALS,
+    }
+  );
 }
 
 /** Builds the client and lifecycle once per provider process. No network call happens here. */
@@ -159,7 +198,8 @@ export async function configureProvider(
         {
           severity: "error",
           summary: "Provider settings are not known yet",
-          detail: "The ghsecrets provider settings depend on values known only after apply; use variables or environment variables instead.",
+          detail:
+            "The ghsecrets provider settings depend on values known only after apply; use variables or environment variables instead.",
         },
       ],
     };

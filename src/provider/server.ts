@@ -27,7 +27,10 @@ function unary(handler: RpcHandler, logger: Logger, rpc: string): grpc.handleUna
       (reply) => callback(null, reply),
       (error: unknown) => {
         // Handlers report failures as diagnostics; reaching this is a bug in the plumbing.
-        logger.error("rpc crashed", { tf_rpc: rpc, error: error instanceof Error ? error.message : "non-error thrown" });
+        logger.error("rpc crashed", {
+          tf_rpc: rpc,
+          error: error instanceof Error ? error.message : "non-error thrown",
+        });
         callback({ code: grpc.status.INTERNAL, details: "internal provider error" });
       },
     );
@@ -82,7 +85,9 @@ export async function serveProvider(def: ProviderDefinition<any>): Promise<void>
     exit(1, "uncaught exception");
   });
   process.on("unhandledRejection", (reason) => {
-    logger.error("unhandled promise rejection", { error: reason instanceof Error ? reason.message : "non-error" });
+    logger.error("unhandled promise rejection", {
+      error: reason instanceof Error ? reason.message : "non-error",
+    });
   });
 
   // If Terraform dies without shutting us down (SIGKILL, crash), do not linger as an orphan.
@@ -122,7 +127,12 @@ export async function serveProvider(def: ProviderDefinition<any>): Promise<void>
   logger.debug("provider serving", { socket: socketPath, pid: process.pid });
 }
 
-function addServices(server: grpc.Server, service: ProviderService, logger: Logger, exit: (code: number, reason: string) => void): void {
+function addServices(
+  server: grpc.Server,
+  service: ProviderService,
+  logger: Logger,
+  exit: (code: number, reason: string) => void,
+): void {
   const handlers = service.handlers();
   const providerImpl: grpc.UntypedServiceImplementation = {};
   for (const [rpc, handler] of Object.entries(handlers)) providerImpl[rpc] = unary(handler, logger, rpc);
@@ -138,6 +148,7 @@ function addServices(server: grpc.Server, service: ProviderService, logger: Logg
 
   server.addService(serviceDefinition("grpc.health.v1.Health"), {
     // go-plugin asks about the service "plugin"; everything here is up once we answer at all.
-    Check: (_call: UnaryCall, callback: grpc.sendUnaryData<Message>) => callback(null, { status: HEALTH_SERVING }),
+    Check: (_call: UnaryCall, callback: grpc.sendUnaryData<Message>) =>
+      callback(null, { status: HEALTH_SERVING }),
   });
 }

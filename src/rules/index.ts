@@ -2,5 +2,10 @@
 export { checkSecretName, normalizeSecretName } from "./secret-name";
 export { checkEnvironmentName, MAX_ENVIRONMENT_NAME_LENGTH } from "./environment-name";
 export { checkRepository, parseRepository, type RepositoryRef } from "./repository";
-export { checkValueSize, checkSecretCount, MAX_SECRET_VALUE_BYTES, MAX_SECRETS_PER_ENVIRONMENT } from "./limits";
+export {
+  checkValueSize,
+  checkSecretCount,
+  MAX_SECRET_VALUE_BYTES,
+  MAX_SECRETS_PER_ENVIRONMENT,
+} from "./limits";
 export { formatImportId, parseImportId, type SecretAddress } from "./import-id";

@@ -54,7 +54,8 @@ export class AppRegistry {
     const jwt = /^bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
     const parts = jwt?.split(".") ?? [];
     const [header, payload] = parts.length === 3 ? [decodePart(parts[0]!), decodePart(parts[1]!)] : [];
-    if (!header || !payload || header.alg !== "RS256") return { status: 401, message: "A JSON web token could not be decoded" };
+    if (!header || !payload || header.alg !== "RS256")
+      return { status: 401, message: "A JSON web token could not be decoded" };
     const app = this.apps.get(String(payload.iss));
     const signed = Buffer.from(`${parts[0]}.${parts[1]}`);
     if (!app || !verify("RSA-SHA256", signed, app.key, Buffer.from(parts[2]!, "base64url"))) {
@@ -66,6 +67,11 @@ export class AppRegistry {
     }
     const grant = app.installations.get(installationId);
     if (!grant) return { status: 404, message: "Not Found" };
-    return { status: 201, token: `ghs_${randomBytes(18).toString("base64url")}`, grant, expiresAt: nowSeconds + 3600 };
+    return {
+      status: 201,
+      token: `ghs_${randomBytes(18).toString("base64url")}`,
+      grant,
+      expiresAt: nowSeconds + 3600,
+    };
   }
 }

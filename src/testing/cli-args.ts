@@ -53,7 +53,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       case "--port": {
         const raw = value();
         const port = Number(raw);
-        if (!/^\d+$/.test(raw) || port > 65535) throw new CliUsageError(`--port must be a number from 0 to 65535`);
+        if (!/^\d+$/.test(raw) || port > 65535)
+          throw new CliUsageError(`--port must be a number from 0 to 65535`);
         args.port = port;
         break;
       }
@@ -62,7 +63,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         break;
       case "--repo": {
         const repo = value();
-        if (!/^[^/\s]+\/[^/\s]+$/.test(repo)) throw new CliUsageError(`--repo must look like owner/name, got "${repo}"`);
+        if (!/^[^/\s]+\/[^/\s]+$/.test(repo))
+          throw new CliUsageError(`--repo must look like owner/name, got "${repo}"`);
         args.repositories[repo] ??= [];
         lastRepo = repo;
         break;

@@ -63,7 +63,10 @@ export class GithubEmulator {
   private address = "";
   private stopping: Promise<void> | undefined;
 
-  private constructor(private readonly clock: Clock, tokens: TokenConfig) {
+  private constructor(
+    private readonly clock: Clock,
+    tokens: TokenConfig,
+  ) {
     this.store = new Store(() => epochSeconds(this.clock));
     this.tokenRegistry = new TokenRegistry(tokens);
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -259,7 +262,11 @@ export class GithubEmulator {
    * second boundary looked newer than its own Date: a false "changed outside Terraform".
    */
   private answer(res: ServerResponse, reply: Reply, requestId: string): void {
-    send(res, { ...reply, headers: { date: new Date(this.clock()).toUTCString(), ...reply.headers } }, requestId);
+    send(
+      res,
+      { ...reply, headers: { date: new Date(this.clock()).toUTCString(), ...reply.headers } },
+      requestId,
+    );
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -305,7 +312,10 @@ export class GithubEmulator {
       this.answer(res, notFound(), requestId);
       return;
     }
-    const env = params.environment_name === undefined ? undefined : this.store.environment(repo, params.environment_name);
+    const env =
+      params.environment_name === undefined
+        ? undefined
+        : this.store.environment(repo, params.environment_name);
     if (route.needsEnvironment && !env) {
       this.answer(res, notFound(), requestId);
       return;
@@ -339,7 +349,12 @@ export class GithubEmulator {
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
   }
 
-  private mintAppToken(installationId: string, req: IncomingMessage, res: ServerResponse, requestId: string): void {
+  private mintAppToken(
+    installationId: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+  ): void {
     this.count("POST", APP_TOKEN_ROUTE);
     const outcome = this.apps.mintToken(installationId, req.headers.authorization, epochSeconds(this.clock));
     if (outcome.status !== 201) {
@@ -347,7 +362,12 @@ export class GithubEmulator {
       return;
     }
     this.tokenRegistry.add(outcome.token, outcome.grant);
-    const body = { token: outcome.token, expires_at: isoSeconds(outcome.expiresAt), permissions: { secrets: "write", environments: "read" }, repository_selection: "all" };
+    const body = {
+      token: outcome.token,
+      expires_at: isoSeconds(outcome.expiresAt),
+      permissions: { secrets: "write", environments: "read" },
+      repository_selection: "all",
+    };
     this.answer(res, { status: 201, body }, requestId);
   }
 
@@ -363,7 +383,10 @@ export class GithubEmulator {
       case "rotateKey":
       case "removeEnvironment": {
         const repo = this.store.repository(`${params.owner}/${params.repo}`);
-        const env = repo && params.environment_name !== undefined ? this.store.environment(repo, params.environment_name) : undefined;
+        const env =
+          repo && params.environment_name !== undefined
+            ? this.store.environment(repo, params.environment_name)
+            : undefined;
         if (repo && env) {
           if (fault.kind === "rotateKey") this.store.rotateKey(env);
           else this.store.removeEnvironment(repo, env.name);
@@ -429,7 +452,10 @@ export class GithubEmulator {
   }
 }
 
-function findRoute(method: string, segments: string[]): { route: RouteDef; params: Record<string, string> } | undefined {
+function findRoute(
+  method: string,
+  segments: string[],
+): { route: RouteDef; params: Record<string, string> } | undefined {
   for (const route of ROUTES) {
     if (route.method !== method) continue;
     const params = matchTemplate(route.template, segments);

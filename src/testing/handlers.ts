@@ -97,7 +97,11 @@ function environmentJson(ctx: HandlerContext, env: EnvironmentRecord): unknown {
 }
 
 export function secretJson(secret: SecretRecord): { name: string; created_at: string; updated_at: string } {
-  return { name: secret.name, created_at: isoSeconds(secret.createdAt), updated_at: isoSeconds(secret.updatedAt) };
+  return {
+    name: secret.name,
+    created_at: isoSeconds(secret.createdAt),
+    updated_at: isoSeconds(secret.updatedAt),
+  };
 }
 
 function withLink(reply: Reply, link: string | undefined): Reply {
@@ -156,7 +160,8 @@ async function putSecret(ctx: HandlerContext): Promise<Reply> {
   for (const field of ["encrypted_value", "key_id"]) {
     if (!(field in fields)) return errorReply(422, `Invalid request.\n\n"${field}" wasn't supplied.`);
     // The value itself is never echoed: it may be secret material.
-    if (typeof fields[field] !== "string") return errorReply(422, `Invalid request.\n\n"${field}" must be a string.`);
+    if (typeof fields[field] !== "string")
+      return errorReply(422, `Invalid request.\n\n"${field}" must be a string.`);
   }
   const name = ctx.params.secret_name;
   const nameProblem = secretNameProblem(name);

@@ -31,4 +31,8 @@ export type {
 export { ROUTE } from "./routes";
 export type { RouteTemplate } from "./routes";
 /** GitHub's limits as the emulator enforces them. */
-export { MAX_ENVIRONMENT_NAME_LENGTH, MAX_SECRET_VALUE_BYTES, MAX_SECRETS_PER_ENVIRONMENT } from "./github-rules";
+export {
+  MAX_ENVIRONMENT_NAME_LENGTH,
+  MAX_SECRET_VALUE_BYTES,
+  MAX_SECRETS_PER_ENVIRONMENT,
+} from "./github-rules";

@@ -20,7 +20,8 @@ export function newEnvironmentKey(previousKeyId?: string): EnvironmentKey {
   const pair = sodium.crypto_box_keypair();
   let keyId: string;
   do {
-    keyId = String(randomInt(100_000_000, 1_000_000_000)) + String(randomInt(0, 1_000_000_000)).padStart(9, "0");
+    keyId =
+      String(randomInt(100_000_000, 1_000_000_000)) + String(randomInt(0, 1_000_000_000)).padStart(9, "0");
   } while (keyId === previousKeyId);
   return { keyId, publicKey: pair.publicKey, privateKey: pair.privateKey };
 }

@@ -13,7 +13,11 @@ export interface Page<T> {
  * Octokit's paginate follows.
  */
 export function pageOf<T>(items: T[], requestUrl: URL): Page<T> {
-  const perPage = clamp(positiveInt(requestUrl.searchParams.get("per_page")) ?? DEFAULT_PER_PAGE, 1, MAX_PER_PAGE);
+  const perPage = clamp(
+    positiveInt(requestUrl.searchParams.get("per_page")) ?? DEFAULT_PER_PAGE,
+    1,
+    MAX_PER_PAGE,
+  );
   const page = positiveInt(requestUrl.searchParams.get("page")) ?? 1;
   const lastPage = Math.max(1, Math.ceil(items.length / perPage));
   const start = (page - 1) * perPage;

@@ -16,7 +16,10 @@ export type RouteTemplate = (typeof ROUTE)[keyof typeof ROUTE];
  */
 export function pathSegments(rawPath: string): string[] | undefined {
   try {
-    return rawPath.split("/").slice(1).map((s) => decodeURIComponent(s));
+    return rawPath
+      .split("/")
+      .slice(1)
+      .map((s) => decodeURIComponent(s));
   } catch {
     return undefined;
   }

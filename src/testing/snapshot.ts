@@ -17,7 +17,12 @@ export interface EmulatorSnapshot {
       readonly keyId: string;
       readonly publicKey: string;
       readonly privateKey: string;
-      readonly secrets: ReadonlyArray<{ readonly name: string; readonly createdAt: number; readonly updatedAt: number; readonly sealedValue: string }>;
+      readonly secrets: ReadonlyArray<{
+        readonly name: string;
+        readonly createdAt: number;
+        readonly updatedAt: number;
+        readonly sealedValue: string;
+      }>;
     }>;
   }>;
 }
@@ -49,7 +54,8 @@ export function takeSnapshot(store: Store): EmulatorSnapshot {
 }
 
 export function restoreSnapshot(store: Store, snapshot: EmulatorSnapshot): void {
-  if (snapshot.format !== FORMAT) throw new Error(`not an emulator snapshot (format ${String(snapshot.format)}, expected ${FORMAT})`);
+  if (snapshot.format !== FORMAT)
+    throw new Error(`not an emulator snapshot (format ${String(snapshot.format)}, expected ${FORMAT})`);
   for (const saved of snapshot.repositories) {
     const repo = store.addRepository(saved.fullName);
     for (const env of saved.environments) {
@@ -57,7 +63,12 @@ export function restoreSnapshot(store: Store, snapshot: EmulatorSnapshot): void 
       const secrets = new Map(
         env.secrets.map((s) => [
           canonicalSecretName(s.name),
-          { name: s.name, createdAt: s.createdAt, updatedAt: s.updatedAt, value: sodium.crypto_box_seal_open(bytes(s.sealedValue), key.publicKey, key.privateKey) },
+          {
+            name: s.name,
+            createdAt: s.createdAt,
+            updatedAt: s.updatedAt,
+            value: sodium.crypto_box_seal_open(bytes(s.sealedValue), key.publicKey, key.privateKey),
+          },
         ]),
       );
       const record = store.addEnvironment(repo, env.name);

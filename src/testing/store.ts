@@ -126,11 +126,18 @@ export class Store {
    * Creates or changes a secret after checking GitHub's rules (name, size, count).
    * `bumpPastPrevious` (out-of-band changes) stamps a time well after the last one.
    */
-  writeSecret(env: EnvironmentRecord, name: string, value: Uint8Array, bumpPastPrevious: boolean): WriteOutcome {
+  writeSecret(
+    env: EnvironmentRecord,
+    name: string,
+    value: Uint8Array,
+    bumpPastPrevious: boolean,
+  ): WriteOutcome {
     const problem = secretNameProblem(name);
     if (problem) throw new RuleViolation(problem);
     if (value.length > MAX_SECRET_VALUE_BYTES) {
-      throw new RuleViolation(`Secret value is too large: the maximum size is 48 KB (${MAX_SECRET_VALUE_BYTES} bytes).`);
+      throw new RuleViolation(
+        `Secret value is too large: the maximum size is 48 KB (${MAX_SECRET_VALUE_BYTES} bytes).`,
+      );
     }
     const key = canonicalSecretName(name);
     const now = this.now();
@@ -141,7 +148,9 @@ export class Store {
       // made later: it is stamped at least OUT_OF_BAND_DELAY_SECONDS after the last write, also
       // when a test makes it a millisecond after, so clients' allowance for clock skew between
       // GitHub's servers (a second or two) cannot hide it and drift tests are exact.
-      existing.updatedAt = bumpPastPrevious ? Math.max(now, existing.updatedAt + OUT_OF_BAND_DELAY_SECONDS) : now;
+      existing.updatedAt = bumpPastPrevious
+        ? Math.max(now, existing.updatedAt + OUT_OF_BAND_DELAY_SECONDS)
+        : now;
       existing.value = value;
       return "updated";
     }

@@ -17,7 +17,10 @@ export const ENVIRONMENTS = ["production", "prod/us-east", "staging env", "ünï
  * A lifecycle talking to the emulator as a fresh provider process would (empty caches), with no
  * write pacing and fast 5xx back-off unless `options` say otherwise.
  */
-export function lifecycleFor(emulator: GithubEmulator, options: Partial<ClientOptions> & { token?: string } = {}) {
+export function lifecycleFor(
+  emulator: GithubEmulator,
+  options: Partial<ClientOptions> & { token?: string } = {},
+) {
   const { token = emulator.token, ...rest } = options;
   const client = new EnvironmentSecretsClient({
     credentials: { kind: "token", token },

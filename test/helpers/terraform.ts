@@ -20,7 +20,9 @@ export function requireTerraform(): string {
     });
     version = (JSON.parse(out) as { terraform_version: string }).terraform_version;
   } catch {
-    throw new Error("terraform was not found on PATH: install Terraform >= 1.11 (e.g. 1.11.4) to run the end-to-end tests");
+    throw new Error(
+      "terraform was not found on PATH: install Terraform >= 1.11 (e.g. 1.11.4) to run the end-to-end tests",
+    );
   }
   const [major, minor] = version.split(".").map(Number);
   if (!(major! > 1 || (major === 1 && minor! >= 11))) {
@@ -64,7 +66,11 @@ export class TerraformDir {
   }
 
   /** Runs terraform with a bounded timeout; never throws on a non-zero exit. */
-  run(args: string[], extraEnv: Record<string, string | undefined> = {}, timeoutMs = 120_000): Promise<RunResult> {
+  run(
+    args: string[],
+    extraEnv: Record<string, string | undefined> = {},
+    timeoutMs = 120_000,
+  ): Promise<RunResult> {
     return this.start(args, extraEnv, timeoutMs).result;
   }
 
@@ -72,7 +78,11 @@ export class TerraformDir {
    * Starts terraform in its own process group (`detached`), as a shell would for a foreground job:
    * `process.kill(-child.pid, "SIGINT")` then reaches Terraform and its providers, like Ctrl-C.
    */
-  start(args: string[], extraEnv: Record<string, string | undefined> = {}, timeoutMs = 120_000): { child: ChildProcess; result: Promise<RunResult> } {
+  start(
+    args: string[],
+    extraEnv: Record<string, string | undefined> = {},
+    timeoutMs = 120_000,
+  ): { child: ChildProcess; result: Promise<RunResult> } {
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries({
       ...process.env,
@@ -120,15 +130,23 @@ export class TerraformDir {
   }
 
   /** Runs and expects exit code `expected` (0 by default), with terraform's output in the failure. */
-  async ok(args: string[], extraEnv: Record<string, string | undefined> = {}, expected = 0): Promise<RunResult> {
+  async ok(
+    args: string[],
+    extraEnv: Record<string, string | undefined> = {},
+    expected = 0,
+  ): Promise<RunResult> {
     const result = await this.run(args, extraEnv);
     if (result.code !== expected) {
-      throw new Error(`terraform ${args.join(" ")} exited ${result.code}, expected ${expected}\n${result.stdout}\n${result.stderr}`);
+      throw new Error(
+        `terraform ${args.join(" ")} exited ${result.code}, expected ${expected}\n${result.stdout}\n${result.stderr}`,
+      );
     }
     return result;
   }
 
-  async stateJson(): Promise<{ values?: { root_module?: { resources?: Array<{ address: string; values: Record<string, unknown> }> } } }> {
+  async stateJson(): Promise<{
+    values?: { root_module?: { resources?: Array<{ address: string; values: Record<string, unknown> }> } };
+  }> {
     const { stdout } = await this.ok(["show", "-json"]);
     return JSON.parse(stdout);
   }
@@ -140,7 +158,10 @@ export class TerraformDir {
 }
 
 /** A JSON configuration using the bundled provider against `baseUrl`, with no write pacing. */
-export function providerConfig(resources: Record<string, object>, extra: Record<string, unknown> = {}): object {
+export function providerConfig(
+  resources: Record<string, object>,
+  extra: Record<string, unknown> = {},
+): object {
   return {
     terraform: { required_providers: { ghsecrets: { source: PROVIDER_SOURCE } } },
     provider: { ghsecrets: { write_delay_ms: 0 } },

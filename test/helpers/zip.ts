@@ -25,7 +25,8 @@ export function readZipEntries(zip: Buffer): Map<string, Buffer> {
     const commentLength = zip.readUInt16LE(at + 32);
     const localOffset = zip.readUInt32LE(at + 42);
     const name = zip.subarray(at + 46, at + 46 + nameLength).toString("utf8");
-    const localData = localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
+    const localData =
+      localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
     const raw = zip.subarray(localData, localData + compressedSize);
     entries.set(name, method === 0 ? Buffer.from(raw) : inflateRawSync(raw));
     at += 46 + nameLength + extraLength + commentLength;

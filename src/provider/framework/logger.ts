@@ -49,7 +49,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const make = (fields: LogFields): Logger => {
     const log = (level: LogLevel) => (message: string, extra?: LogFields) => {
       if (RANK[level] < threshold) return;
-      const entry: Record<string, unknown> = { "@level": level, "@message": message, "@timestamp": timestamp(new Date()) };
+      const entry: Record<string, unknown> = {
+        "@level": level,
+        "@message": message,
+        "@timestamp": timestamp(new Date()),
+      };
       for (const [key, value] of Object.entries({ ...fields, ...extra })) {
         if (value !== undefined && !key.startsWith("@")) entry[key] = value;
       }

@@ -14,7 +14,13 @@ import { checkDefinition } from "./definition-check";
 import { DiagnosticError, errorDiagnostic } from "./diagnostic-error";
 import { attributesForcingReplacement } from "./replacement";
 import type { Logger } from "./logger";
-import type { Attributes, ClientCapabilities, ProviderDefinition, ResourceContext, ResourceDefinition } from "./types";
+import type {
+  Attributes,
+  ClientCapabilities,
+  ProviderDefinition,
+  ResourceContext,
+  ResourceDefinition,
+} from "./types";
 
 /** Terraform sends plan/apply calls concurrently; every method here is safe to run in parallel. */
 export type RpcHandler = (request: Message, callSignal?: AbortSignal) => Promise<Message>;
@@ -48,15 +54,21 @@ function withoutWriteOnly(value: ObjectValue | null, names: string[]): ObjectVal
  * sandbox), where instanceof Error fails: recognise them by brand instead.
  */
 function isErrorObject(error: unknown): error is Error {
-  return error instanceof Error || types.isNativeError(error) || (typeof DOMException !== "undefined" && error instanceof DOMException);
+  return (
+    error instanceof Error ||
+    types.isNativeError(error) ||
+    (typeof DOMException !== "undefined" && error instanceof DOMException)
+  );
 }
 
 /** Turns anything thrown by resource code into diagnostics: the message only, never a stack. */
 function thrownToDiagnostics(error: unknown, summary: string): Diagnostic[] {
   if (error instanceof DiagnosticError) return error.diagnostics;
-  if (error instanceof ValueError) return [errorDiagnostic(summary, error.message, error.attribute || undefined)];
+  if (error instanceof ValueError)
+    return [errorDiagnostic(summary, error.message, error.attribute || undefined)];
   if (isErrorObject(error)) {
-    const detail = error.name === "AbortError" ? "The operation was cancelled (Terraform is stopping)." : error.message;
+    const detail =
+      error.name === "AbortError" ? "The operation was cancelled (Terraform is stopping)." : error.message;
     return [errorDiagnostic(summary, detail)];
   }
   return [errorDiagnostic(summary, typeof error === "string" ? error : "An unexpected error occurred.")];
@@ -124,12 +136,21 @@ export class ProviderService {
 
   // --- helpers ---------------------------------------------------------------------------------
 
-  private context(rpc: string, typeName: string | undefined, callSignal?: AbortSignal, capabilities?: Message): ResourceContext {
-    const signal = callSignal ? AbortSignal.any([this.stopController.signal, callSignal]) : this.stopController.signal;
+  private context(
+    rpc: string,
+    typeName: string | undefined,
+    callSignal?: AbortSignal,
+    capabilities?: Message,
+  ): ResourceContext {
+    const signal = callSignal
+      ? AbortSignal.any([this.stopController.signal, callSignal])
+      : this.stopController.signal;
     return {
       logger: this.logger.with({ tf_rpc: rpc, tf_resource_type: typeName }),
       signal,
-      clientCapabilities: capabilities ? { writeOnlyAttributesAllowed: !!capabilities.write_only_attributes_allowed } : this.capabilities,
+      clientCapabilities: capabilities
+        ? { writeOnlyAttributesAllowed: !!capabilities.write_only_attributes_allowed }
+        : this.capabilities,
     };
   }
 
@@ -137,7 +158,10 @@ export class ProviderService {
     const resource = this.resources.get(typeName);
     if (!resource) {
       throw new DiagnosticError(
-        errorDiagnostic("Unknown resource type", `The provider "${this.def.typeName}" has no resource type "${typeName}".`),
+        errorDiagnostic(
+          "Unknown resource type",
+          `The provider "${this.def.typeName}" has no resource type "${typeName}".`,
+        ),
       );
     }
     return resource;
@@ -146,19 +170,29 @@ export class ProviderService {
   private async providerData(): Promise<unknown> {
     if (!this.configured) {
       throw new DiagnosticError(
-        errorDiagnostic("Provider not configured", "Terraform called a resource operation before ConfigureProvider."),
+        errorDiagnostic(
+          "Provider not configured",
+          "Terraform called a resource operation before ConfigureProvider.",
+        ),
       );
     }
     const outcome = await this.configured;
     if (!outcome.ok) {
       throw new DiagnosticError(
-        errorDiagnostic("Provider not configured", "The provider configuration failed; see the errors reported for it."),
+        errorDiagnostic(
+          "Provider not configured",
+          "The provider configuration failed; see the errors reported for it.",
+        ),
       );
     }
     return outcome.data;
   }
 
-  private writeOnlyNotAllowed(resource: Resource, config: ObjectValue | null, ctx: ResourceContext): Diagnostic[] {
+  private writeOnlyNotAllowed(
+    resource: Resource,
+    config: ObjectValue | null,
+    ctx: ResourceContext,
+  ): Diagnostic[] {
     if (ctx.clientCapabilities.writeOnlyAttributesAllowed || config === null) return [];
     return resource.writeOnly
       .filter((name) => config[name] !== null && config[name] !== undefined)
@@ -173,7 +207,12 @@ export class ProviderService {
   }
 
   /** Runs one RPC: logs it, and turns anything thrown into the response's diagnostics. */
-  private async run(rpc: string, typeName: string | undefined, summary: string, body: () => Promise<Message>): Promise<Message> {
+  private async run(
+    rpc: string,
+    typeName: string | undefined,
+    summary: string,
+    body: () => Promise<Message>,
+  ): Promise<Message> {
     const started = Date.now();
     const log = this.logger.with({ tf_rpc: rpc, tf_resource_type: typeName });
     try {
@@ -182,12 +221,18 @@ export class ProviderService {
       return result;
     } catch (error) {
       const diagnostics = thrownToDiagnostics(error, summary);
-      log.debug("rpc failed", { duration_ms: Date.now() - started, error_kind: isErrorObject(error) ? error.name : typeof error });
+      log.debug("rpc failed", {
+        duration_ms: Date.now() - started,
+        error_kind: isErrorObject(error) ? error.name : typeof error,
+      });
       return response(diagnostics);
     }
   }
 
-  private async guarded<T>(summary: string, call: () => T | Promise<T>): Promise<{ value?: T; diagnostics: Diagnostic[] }> {
+  private async guarded<T>(
+    summary: string,
+    call: () => T | Promise<T>,
+  ): Promise<{ value?: T; diagnostics: Diagnostic[] }> {
     try {
       return { value: await call(), diagnostics: [] };
     } catch (error) {
@@ -221,7 +266,9 @@ export class ProviderService {
     return this.run("ValidateProviderConfig", undefined, "Invalid provider configuration", async () => {
       const config = decodeDynamicValue(req.config, this.providerType) ?? {};
       const validate = this.def.validate;
-      const diagnostics = validate ? await validate.call(this.def, config, this.context("ValidateProviderConfig", undefined, signal)) : [];
+      const diagnostics = validate
+        ? await validate.call(this.def, config, this.context("ValidateProviderConfig", undefined, signal))
+        : [];
       return response(diagnostics);
     });
   }
@@ -229,7 +276,9 @@ export class ProviderService {
   configureProvider(req: Message, signal?: AbortSignal): Promise<Message> {
     return this.run("ConfigureProvider", undefined, "Provider configuration failed", async () => {
       if (req.client_capabilities) {
-        this.capabilities = { writeOnlyAttributesAllowed: !!req.client_capabilities.write_only_attributes_allowed };
+        this.capabilities = {
+          writeOnlyAttributesAllowed: !!req.client_capabilities.write_only_attributes_allowed,
+        };
       }
       const ctx = this.context("ConfigureProvider", undefined, signal);
       const outcome = this.guarded("Provider configuration failed", () =>
@@ -265,7 +314,12 @@ export class ProviderService {
       if (!json || json.length === 0) {
         const legacy = req.raw_state?.flatmap && Object.keys(req.raw_state.flatmap).length > 0;
         if (!legacy) return response([], { upgraded_state: this.encode(resource, null) });
-        throw new DiagnosticError(errorDiagnostic("Unsupported state format", "The stored state uses the legacy flatmap format, which this provider never wrote."));
+        throw new DiagnosticError(
+          errorDiagnostic(
+            "Unsupported state format",
+            "The stored state uses the legacy flatmap format, which this provider never wrote.",
+          ),
+        );
       }
       const raw: unknown = JSON.parse(Buffer.from(json).toString("utf8"));
       const version = Number(req.version ?? 0);
@@ -281,7 +335,10 @@ export class ProviderService {
       let value: ObjectValue | null;
       if (raw === null) value = null;
       else if (upgradeState && version < current) {
-        value = objectFromRaw(upgradeState.call(resource.def, raw as Record<string, unknown>, version), resource.type);
+        value = objectFromRaw(
+          upgradeState.call(resource.def, raw as Record<string, unknown>, version),
+          resource.type,
+        );
       } else value = objectFromRaw(raw, resource.type);
       return response([], { upgraded_state: this.encode(resource, value) });
     });
@@ -317,7 +374,8 @@ export class ProviderService {
       const provider = await this.providerData();
       const result = await resource.def.plan({ prior, proposed, config, provider }, ctx);
       const planned = withoutWriteOnly(result.planned, resource.writeOnly);
-      const replace = prior && planned ? attributesForcingReplacement(resource.def.attributes, prior, planned) : [];
+      const replace =
+        prior && planned ? attributesForcingReplacement(resource.def.attributes, prior, planned) : [];
       return response(result.diagnostics ?? [], {
         planned_state: this.encode(resource, planned),
         requires_replace: replace.map(attributePathToProto),
@@ -344,7 +402,10 @@ export class ProviderService {
       let newState = value ? value.newState : prior;
       if (action === "delete" && !hasErrors(diagnostics)) newState = null;
       newState = this.settleUnknowns(newState, diagnostics, "after apply");
-      return response(diagnostics, { new_state: this.encode(resource, newState), private: req.planned_private });
+      return response(diagnostics, {
+        new_state: this.encode(resource, newState),
+        private: req.planned_private,
+      });
     });
   }
 
@@ -352,14 +413,22 @@ export class ProviderService {
    * State holds no unknowns: after apply, read or import every value must be known. Report the
    * attribute here rather than let Terraform answer with a generic "invalid object" error.
    */
-  private settleUnknowns(state: ObjectValue | null, diagnostics: Diagnostic[], when: string): ObjectValue | null {
+  private settleUnknowns(
+    state: ObjectValue | null,
+    diagnostics: Diagnostic[],
+    when: string,
+  ): ObjectValue | null {
     if (state === null) return null;
     const unknown = Object.keys(state).filter((name) => state[name] === UNKNOWN);
     if (unknown.length === 0) return state;
     if (!hasErrors(diagnostics)) {
       for (const name of unknown) {
         diagnostics.push(
-          errorDiagnostic(`Provider returned an unknown value ${when}`, `The attribute "${name}" is unknown ${when}; state can only hold known values (use null). This is a bug in the provider.`, name),
+          errorDiagnostic(
+            `Provider returned an unknown value ${when}`,
+            `The attribute "${name}" is unknown ${when}; state can only hold known values (use null). This is a bug in the provider.`,
+            name,
+          ),
         );
       }
     }
@@ -376,7 +445,11 @@ export class ProviderService {
       const result = await resource.def.importState({ id: String(req.id ?? ""), provider }, ctx);
       const diagnostics = [...(result.diagnostics ?? [])];
       if (result.state === null || hasErrors(diagnostics)) return response(diagnostics);
-      const state = this.settleUnknowns(objectFromRaw(result.state, resource.type), diagnostics, "in the imported state");
+      const state = this.settleUnknowns(
+        objectFromRaw(result.state, resource.type),
+        diagnostics,
+        "in the imported state",
+      );
       if (hasErrors(diagnostics)) return response(diagnostics);
       return response(diagnostics, {
         imported_resources: [{ type_name: req.type_name, state: this.encode(resource, state) }],

@@ -61,11 +61,15 @@ function oid(dotted: string): Buffer {
 function time(date: Date): Buffer {
   const iso = date.toISOString(); // YYYY-MM-DDTHH:MM:SS.sssZ
   const digits = iso.slice(0, 19).replace(/[-T:]/g, "") + "Z"; // YYYYMMDDHHMMSSZ
-  return date.getUTCFullYear() < 2050 ? tlv(0x17, Buffer.from(digits.slice(2))) : tlv(0x18, Buffer.from(digits));
+  return date.getUTCFullYear() < 2050
+    ? tlv(0x17, Buffer.from(digits.slice(2)))
+    : tlv(0x18, Buffer.from(digits));
 }
 
 function extension(id: string, critical: boolean, value: Buffer): Buffer {
-  return critical ? sequence(oid(id), booleanTrue(), octetString(value)) : sequence(oid(id), octetString(value));
+  return critical
+    ? sequence(oid(id), booleanTrue(), octetString(value))
+    : sequence(oid(id), octetString(value));
 }
 
 // --- the certificate -------------------------------------------------------------------------

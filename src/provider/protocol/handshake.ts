@@ -8,7 +8,10 @@ const CORE_PROTOCOL_VERSION = 1; // go-plugin's own handshake version
 export const APP_PROTOCOL_VERSION = 6; // tfplugin6
 
 /** Why this process must not serve (a human sentence), or undefined when Terraform started it. */
-export function startupRefusal(env: NodeJS.ProcessEnv, nodeVersion = process.versions.node): string | undefined {
+export function startupRefusal(
+  env: NodeJS.ProcessEnv,
+  nodeVersion = process.versions.node,
+): string | undefined {
   if (Number(nodeVersion.split(".")[0]) < 20) {
     return `The ghsecrets Terraform provider needs Node.js 20 or later; this is Node.js ${nodeVersion}.`;
   }
@@ -18,7 +21,10 @@ export function startupRefusal(env: NodeJS.ProcessEnv, nodeVersion = process.ver
       "run `terraform init` and `terraform plan` in a configuration that uses it."
     );
   }
-  const offered = (env.PLUGIN_PROTOCOL_VERSIONS ?? "").split(",").map((v) => v.trim()).filter(Boolean);
+  const offered = (env.PLUGIN_PROTOCOL_VERSIONS ?? "")
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean);
   if (offered.length > 0 && !offered.includes(String(APP_PROTOCOL_VERSION))) {
     return `This provider speaks plugin protocol ${APP_PROTOCOL_VERSION}, but Terraform offered ${offered.join(", ")}: use Terraform 1.11 or later.`;
   }

@@ -26,7 +26,12 @@ function protoRoot(): protobuf.Root {
  * int64 fields become JS numbers whether or not the "long" package happens to be resolvable
  * (protobufjs picks it up at run time, so Jest and the bundle could otherwise differ).
  */
-const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, arrays: true, objects: true, defaults: false };
+const TO_OBJECT: protobuf.IConversionOptions = {
+  longs: Number,
+  arrays: true,
+  objects: true,
+  defaults: false,
+};
 
 function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -70,7 +70,10 @@ export function objectFromRaw(raw: unknown, type: ObjectType): ObjectValue | nul
 }
 
 /** DynamicValue (msgpack, or json as used for stored state) -> object value; absent -> null. */
-export function decodeDynamicValue(dynamicValue: Message | undefined | null, type: ObjectType): ObjectValue | null {
+export function decodeDynamicValue(
+  dynamicValue: Message | undefined | null,
+  type: ObjectType,
+): ObjectValue | null {
   if (!dynamicValue) return null;
   if (dynamicValue.msgpack && dynamicValue.msgpack.length > 0) {
     return objectFromRaw(decode(dynamicValue.msgpack), type);
@@ -88,7 +91,11 @@ function checked(value: Value | undefined, type: AttributeType, attribute: strin
     (type === "string" && typeof value === "string") ||
     (type === "number" && typeof value === "number" && Number.isFinite(value)) ||
     (type === "bool" && typeof value === "boolean");
-  if (!ok) throw new ValueError(attribute, `The provider produced a value for "${attribute}" that is not a ${type}.`);
+  if (!ok)
+    throw new ValueError(
+      attribute,
+      `The provider produced a value for "${attribute}" that is not a ${type}.`,
+    );
   return value;
 }
 

@@ -1,7 +1,13 @@
 import { fingerprintSealed, fingerprintValue, refingerprint, saltOf } from "../../crypto";
 import { GithubSecretsError } from "../../github";
 import { type SecretAddress, formatImportId, parseImportId } from "../../lifecycle";
-import { checkEnvironmentName, checkRepository, checkSecretName, checkValueSize, normalizeSecretName } from "../../rules";
+import {
+  checkEnvironmentName,
+  checkRepository,
+  checkSecretName,
+  checkValueSize,
+  normalizeSecretName,
+} from "../../rules";
 import {
   attributesForcingReplacement,
   type Attributes,
@@ -26,8 +32,17 @@ import { checkValueSourceShape, type ResolvedSource, resolveValueSource } from "
 export const DRIFT_MARKER = "changed outside Terraform";
 
 const attributes: Attributes = {
-  id: { type: "string", computed: true, description: "`owner/repo:environment:SECRET_NAME`, also the import id." },
-  repository: { type: "string", required: true, requiresReplace: true, description: "Repository as `owner/name`." },
+  id: {
+    type: "string",
+    computed: true,
+    description: "`owner/repo:environment:SECRET_NAME`, also the import id.",
+  },
+  repository: {
+    type: "string",
+    required: true,
+    requiresReplace: true,
+    description: "Repository as `owner/name`.",
+  },
   environment: {
     type: "string",
     required: true,
@@ -39,15 +54,18 @@ const attributes: Attributes = {
     required: true,
     // GitHub names are case-insensitive: `db` to `DB` is the same secret, updated in place. A
     // replacement would create DB, then delete db, which is DB again (with create_before_destroy).
-    requiresReplace: (prior, planned) => normalizeSecretName(String(prior)) !== normalizeSecretName(String(planned)),
-    description: "Secret name: letters, digits and '_', not starting with a digit or GITHUB_. GitHub stores it upper case.",
+    requiresReplace: (prior, planned) =>
+      normalizeSecretName(String(prior)) !== normalizeSecretName(String(planned)),
+    description:
+      "Secret name: letters, digits and '_', not starting with a digit or GITHUB_. GitHub stores it upper case.",
   },
   value: {
     type: "string",
     optional: true,
     sensitive: true,
     writeOnly: true,
-    description: "The value, write-only (Terraform >= 1.11): never stored in plan or state. Feed it from an ephemeral or sensitive variable.",
+    description:
+      "The value, write-only (Terraform >= 1.11): never stored in plan or state. Feed it from an ephemeral or sensitive variable.",
   },
   value_env: {
     type: "string",
@@ -57,16 +75,30 @@ const attributes: Attributes = {
   encrypted_value: {
     type: "string",
     optional: true,
-    description: "A value already sealed (libsodium sealed box, base64) with the environment public key `key_id`.",
+    description:
+      "A value already sealed (libsodium sealed box, base64) with the environment public key `key_id`.",
   },
-  key_id: { type: "string", optional: true, description: "Id of the environment public key `encrypted_value` was sealed with." },
+  key_id: {
+    type: "string",
+    optional: true,
+    description: "Id of the environment public key `encrypted_value` was sealed with.",
+  },
   value_fingerprint: {
     type: "string",
     computed: true,
-    description: "Changes when the value changes; a salted scrypt digest that does not make the value cheap to guess.",
+    description:
+      "Changes when the value changes; a salted scrypt digest that does not make the value cheap to guess.",
   },
-  created_at: { type: "string", computed: true, description: "When the secret was created, as GitHub reports it." },
-  updated_at: { type: "string", computed: true, description: "When the secret was last written, by GitHub's clock." },
+  created_at: {
+    type: "string",
+    computed: true,
+    description: "When the secret was created, as GitHub reports it.",
+  },
+  updated_at: {
+    type: "string",
+    computed: true,
+    description: "When the secret was last written, by GitHub's clock.",
+  },
 };
 
 const ADDRESS_ATTRIBUTES = ["repository", "environment", "secret_name"] as const;
@@ -104,7 +136,11 @@ function sourceOrThrow(config: ObjectValue, env: NodeJS.ProcessEnv): ResolvedSou
     const sizeProblems = checkValueSize(source.value);
     if (sizeProblems.length > 0) {
       throw new DiagnosticError(
-        sizeProblems.map((summary) => ({ severity: "error", summary, attribute: config.value_env ? "value_env" : "value" })),
+        sizeProblems.map((summary) => ({
+          severity: "error",
+          summary,
+          attribute: config.value_env ? "value_env" : "value",
+        })),
       );
     }
   }
@@ -128,14 +164,18 @@ function explain(error: unknown, address: SecretAddress, action: string): never 
   if (error instanceof DiagnosticError) throw error;
   const where = `${address.repository}, environment "${address.environment}", secret ${address.secretName}`;
   const message = error instanceof Error ? error.message : String(error);
-  const summary = error instanceof GithubSecretsError ? `Cannot ${action} the secret` : `Cannot ${action} the secret: unexpected error`;
+  const summary =
+    error instanceof GithubSecretsError
+      ? `Cannot ${action} the secret`
+      : `Cannot ${action} the secret: unexpected error`;
   throw new DiagnosticError({ severity: "error", summary, detail: `${where}: ${message}` });
 }
 
 export const environmentSecretResource: ResourceDefinition<ProviderData> = {
   typeName: "ghsecrets_environment_secret",
   version: 0,
-  description: "A GitHub Actions environment secret, encrypted with the environment's public key and never stored in plain text.",
+  description:
+    "A GitHub Actions environment secret, encrypted with the environment's public key and never stored in plain text.",
   attributes,
 
   validate(config) {
@@ -185,7 +225,10 @@ export const environmentSecretResource: ResourceDefinition<ProviderData> = {
     const address = addressOf(planned);
     const source = sourceOrThrow(config, provider.env);
     if (source.kind === "unknown") {
-      throw new DiagnosticError({ severity: "error", summary: "The secret's value is still unknown at apply time" });
+      throw new DiagnosticError({
+        severity: "error",
+        summary: "The secret's value is still unknown at apply time",
+      });
     }
     const isCreate = prior === null || planned.created_at === UNKNOWN;
     let written;
@@ -204,7 +247,10 @@ export const environmentSecretResource: ResourceDefinition<ProviderData> = {
         ? planned.value_fingerprint
         : source.kind === "sealed"
           ? fingerprintSealed(source.encryptedValue, source.keyId)
-          : await fingerprintValue(source.value, isCreate ? undefined : saltOf(str(prior?.value_fingerprint)));
+          : await fingerprintValue(
+              source.value,
+              isCreate ? undefined : saltOf(str(prior?.value_fingerprint)),
+            );
 
     return {
       newState: {
@@ -231,7 +277,14 @@ export const environmentSecretResource: ResourceDefinition<ProviderData> = {
     }
     if (result.status === "changed") {
       ctx.logger.info("secret was changed outside Terraform", { ...address, updated_at: result.updatedAt });
-      return { newState: { ...state, value_fingerprint: DRIFT_MARKER, created_at: result.createdAt, updated_at: result.updatedAt } };
+      return {
+        newState: {
+          ...state,
+          value_fingerprint: DRIFT_MARKER,
+          created_at: result.createdAt,
+          updated_at: result.updatedAt,
+        },
+      };
     }
     return { newState: { ...state, created_at: result.createdAt } };
   },
@@ -241,9 +294,17 @@ export const environmentSecretResource: ResourceDefinition<ProviderData> = {
     try {
       address = parseImportId(id);
     } catch (error) {
-      throw new DiagnosticError({ severity: "error", summary: "Invalid import id", detail: (error as Error).message });
+      throw new DiagnosticError({
+        severity: "error",
+        summary: "Invalid import id",
+        detail: (error as Error).message,
+      });
     }
-    const problems = checkAddress({ repository: address.repository, environment: address.environment, secret_name: address.secretName });
+    const problems = checkAddress({
+      repository: address.repository,
+      environment: address.environment,
+      secret_name: address.secretName,
+    });
     if (problems.length > 0) throw new DiagnosticError(problems.map((p) => ({ ...p, attribute: undefined })));
 
     let found;

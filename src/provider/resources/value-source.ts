@@ -37,7 +37,8 @@ export function checkValueSourceShape(config: ObjectValue): Diagnostic[] {
     problems.push({
       severity: "error",
       summary: "encrypted_value and key_id go together",
-      detail: "Give the id of the environment public key the value was sealed with, alongside the sealed value.",
+      detail:
+        "Give the id of the environment public key the value was sealed with, alongside the sealed value.",
       attribute: isSet(config.encrypted_value) ? "key_id" : "encrypted_value",
     });
   }
@@ -58,7 +59,12 @@ export function checkValueSourceShape(config: ObjectValue): Diagnostic[] {
  * environment, at plan (to fingerprint it) and again at apply (to write it).
  */
 export function resolveValueSource(config: ObjectValue, env: NodeJS.ProcessEnv): ResolvedSource | Diagnostic {
-  if (isUnknown(config.value) || isUnknown(config.value_env) || isUnknown(config.encrypted_value) || isUnknown(config.key_id)) {
+  if (
+    isUnknown(config.value) ||
+    isUnknown(config.value_env) ||
+    isUnknown(config.encrypted_value) ||
+    isUnknown(config.key_id)
+  ) {
     return { kind: "unknown" };
   }
   if (typeof config.value === "string") return { kind: "plaintext", value: config.value };
@@ -77,5 +83,9 @@ export function resolveValueSource(config: ObjectValue, env: NodeJS.ProcessEnv):
   if (typeof config.encrypted_value === "string" && typeof config.key_id === "string") {
     return { kind: "sealed", encryptedValue: config.encrypted_value, keyId: config.key_id };
   }
-  return { severity: "error", summary: "No value source", detail: "Set exactly one of value, value_env or encrypted_value with key_id." };
+  return {
+    severity: "error",
+    summary: "No value source",
+    detail: "Set exactly one of value, value_env or encrypted_value with key_id.",
+  };
 }
