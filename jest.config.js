@@ -16,6 +16,9 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
+  // test/slow/ holds what is slow by nature (packing and installing the package, the cdktf CLI, the
+  // CI workflow executed): `npm run test:slow` (jest.slow.config.js) runs it, and so does .ci/run.
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/slow/"],
   transform: {
     "^.+\\.[cm]?[tj]s$": [
       "ts-jest",
