@@ -10,10 +10,12 @@ import { median, ms, platform, require, root, Workdir } from "./lib.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS || 7);
 const SECRETS = 100;
-const { createSelfSignedCertificate } = require("./dist/provider/protocol/certificate.js");
-const { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } = require("./dist/provider/protocol/handshake.js");
-const { writeProviderMirror, PROVIDER_SOURCE } = require("./dist/mirror/index.js");
-const { GithubEmulator } = require("./dist/testing/index.js");
+// Through a computed path: the compiled package (npm run build), which typecheck does not need to exist.
+const dist = (path) => require(join(root, "dist", path));
+const { createSelfSignedCertificate } = dist("provider/protocol/certificate.js");
+const { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } = dist("provider/protocol/handshake.js");
+const { writeProviderMirror, PROVIDER_SOURCE } = dist("mirror/index.js");
+const { GithubEmulator } = dist("testing/index.js");
 
 /** Milliseconds from spawn to the first stdout line, then asks the process to stop. */
 function timeToFirstLine(command, args, env) {
@@ -46,10 +48,9 @@ async function startup() {
   const dir = new Workdir("startup");
   try {
     const [platformDir] = writeProviderMirror(dir.dir, { platforms: [platform()] }).directories;
-    const launcher = join(
-      platformDir,
-      readdirSync(platformDir).find((f) => f.startsWith("terraform-provider-")),
-    );
+    const launcherName = readdirSync(platformDir).find((f) => f.startsWith("terraform-provider-"));
+    if (!launcherName) throw new Error(`no terraform-provider-* launcher in ${platformDir}`);
+    const launcher = join(platformDir, launcherName);
     const provider = [];
     const bare = [];
     await timeToFirstLine(launcher, [], env); // warm the file cache

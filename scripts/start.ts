@@ -72,7 +72,7 @@ function mirrorPlatforms(stackDir: string): string[] {
 function shortFingerprint(fingerprint: string | null | undefined): string {
   if (!fingerprint) return "(none)";
   const parts = fingerprint.split("$");
-  return `${parts[0]}…${parts[parts.length - 1]!.slice(-10)}`;
+  return `${parts[0]}…${parts[parts.length - 1].slice(-10)}`;
 }
 
 function demoValue(variable: string): string {
@@ -203,10 +203,10 @@ async function main(): Promise<void> {
       "updated_at",
       emulator ? "emulator check" : "value",
     ];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     console.log(`\nWhat ${emulator ? "the emulator" : "GitHub"} now holds for ${stackName}:`);
     for (const row of [header, ...rows])
-      console.log("  " + row.map((cell, i) => cell.padEnd(widths[i]!)).join("  "));
+      console.log("  " + row.map((cell, i) => cell.padEnd(widths[i])).join("  "));
     if (rows.some((r) => r[4] === "MISSING" || r[4] === "DIFFERS"))
       fail("a secret does not hold its declared value");
     console.log(

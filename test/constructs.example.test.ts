@@ -38,9 +38,7 @@ test("cdktf.json declares a TypeScript app with no providers to fetch and no cra
 test("the example synthesizes five secrets over prod/eu and staging, values by name only", async () => {
   const outdir = join(tmp, "default");
   const config = await synthExample(outdir);
-  const secrets = Object.values(config.resource.ghsecrets_environment_secret) as Array<
-    Record<string, string>
-  >;
+  const secrets = Object.values<Record<string, string>>(config.resource.ghsecrets_environment_secret);
   expect(secrets).toHaveLength(5);
   expect(new Set(secrets.map((s) => s.environment))).toEqual(new Set(["prod/eu", "staging"]));
   expect(new Set(secrets.map((s) => s.repository))).toEqual(new Set(["acme/api"]));
@@ -57,8 +55,6 @@ test("the example synthesizes five secrets over prod/eu and staging, values by n
 
 test("EXAMPLE_REPOSITORY chooses the repository", async () => {
   const config = await synthExample(join(tmp, "other-repo"), { EXAMPLE_REPOSITORY: "octo-org/service" });
-  const secrets = Object.values(config.resource.ghsecrets_environment_secret) as Array<
-    Record<string, string>
-  >;
+  const secrets = Object.values<Record<string, string>>(config.resource.ghsecrets_environment_secret);
   expect(new Set(secrets.map((s) => s.repository))).toEqual(new Set(["octo-org/service"]));
 });

@@ -110,7 +110,9 @@ async function terraform(dir: string, ...args: string[]): Promise<{ stdout: stri
     if (typeof e.code === "number" && e.code === 2 && args.includes("-detailed-exitcode")) {
       return { stdout: e.stdout ?? "", code: 2 };
     }
-    throw new Error(`terraform ${args.join(" ")} failed (${e.code}):\n${e.stdout}\n${e.stderr}`);
+    throw new Error(`terraform ${args.join(" ")} failed (${e.code}):\n${e.stdout}\n${e.stderr}`, {
+      cause: error,
+    });
   }
 }
 
@@ -183,7 +185,7 @@ async function emulatorProcess(): Promise<{ url: string; token: string; stop: ()
         const match = /GITHUB_API_URL=(\S+)/.exec(out);
         if (match) {
           clearTimeout(timer);
-          resolve(match[1] as string);
+          resolve(match[1]);
         }
       });
       child.once("exit", (code) => {

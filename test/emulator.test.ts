@@ -564,7 +564,7 @@ describe("lifecycle and CLI", () => {
 
   test("the installed CLI (package.json bin, built by npm test) serves on --port until SIGTERM", async () => {
     const { bin } = require("../package.json") as { bin: Record<string, string> };
-    const cli = path.join(__dirname, "..", bin["cdktf-github-secrets-emulator"]!);
+    const cli = path.join(__dirname, "..", bin["cdktf-github-secrets-emulator"]);
     const port = await freePort();
     const child = spawn(
       process.execPath,

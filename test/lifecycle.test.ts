@@ -72,7 +72,7 @@ test("a change made outside is read as changed", async () => {
 test("a listed updated_at up to 2 s after the recorded write is that write (GitHub's clocks differ)", async () => {
   await lifecycle.create(at("production"), { kind: "plaintext", value: "mine" });
   const [listed] = emulator.listSecrets("acme/api", "production");
-  const recordedBefore = (ms: number) => new Date(Date.parse(listed!.updatedAt) - ms).toISOString();
+  const recordedBefore = (ms: number) => new Date(Date.parse(listed.updatedAt) - ms).toISOString();
   const fresh = () => lifecycleFor(emulator).lifecycle;
   expect(await fresh().read(at("production"), recordedBefore(2000))).toMatchObject({ status: "unchanged" });
   expect(await fresh().read(at("production"), recordedBefore(3000))).toMatchObject({ status: "changed" });

@@ -72,16 +72,16 @@ describe("credentials", () => {
   test("no credential at all: one diagnostic that names every way to give one", async () => {
     const [only, ...rest] = await diagnosticsOf({}, {});
     expect(rest).toEqual([]);
-    expect(only!.summary).toBe("No GitHub credentials");
-    expect(only!.detail).toMatch(/GITHUB_TOKEN \(or GH_TOKEN\)/);
-    expect(only!.detail).toMatch(
+    expect(only.summary).toBe("No GitHub credentials");
+    expect(only.detail).toMatch(/GITHUB_TOKEN \(or GH_TOKEN\)/);
+    expect(only.detail).toMatch(
       /app_id, installation_id and private_key, private_key_env or private_key_path/,
     );
   });
 
   test("incomplete GitHub App settings name what is missing", async () => {
     const [d] = await diagnosticsOf({ app_id: "1" }, {});
-    expect(d!.summary).toBe(
+    expect(d.summary).toBe(
       "Incomplete GitHub App credentials: set installation_id, private_key, private_key_env or private_key_path",
     );
   });
@@ -102,7 +102,7 @@ describe("credentials", () => {
       {},
     );
     expect(variable).toMatchObject({ attribute: "private_key_env" });
-    expect(variable!.summary).toMatch(/APP_KEY \(private_key_env\) is not set/);
+    expect(variable.summary).toMatch(/APP_KEY \(private_key_env\) is not set/);
   });
 });
 
@@ -148,7 +148,7 @@ describe("validateProviderConfig", () => {
     ]);
     const [both] = validateProviderConfig({ private_key: "k", private_key_env: "APP_KEY" });
     expect(both).toMatchObject({ attribute: "private_key_env" });
-    expect(both!.summary).toBe(
+    expect(both.summary).toBe(
       "Give only one of private_key, private_key_env: each is a way to give the App's private key",
     );
   });

@@ -110,7 +110,7 @@ describe("one stack through its whole life", () => {
     counts();
     const { stdout } = await tf.ok(["apply", "-auto-approve"]);
     expect(stdout).toMatch(/Apply complete! Resources: 20 added, 0 changed, 0 destroyed/);
-    for (let i = 0; i < 20; i++) expect(held(ENVS[i % 2]!, `SECRET_${i}`)).toBe(`value-${i}`);
+    for (let i = 0; i < 20; i++) expect(held(ENVS[i % 2], `SECRET_${i}`)).toBe(`value-${i}`);
     const c = counts();
     expect(c[KEY]).toBe(2);
     expect(c[PUT]).toBe(20);

@@ -130,13 +130,13 @@ describe("ProviderService", () => {
       ...echoResource,
       attributes: { x: { type: "string", description: "", computed: true, writeOnly: true } },
     } as never;
-    expect(() => new ProviderService({ ...echoProvider, resources: [bad] } as never, quiet)).toThrow(
+    expect(() => new ProviderService({ ...echoProvider, resources: [bad] }, quiet)).toThrow(
       /attribute "x".*write-only attribute cannot be computed/,
     );
     expect(
       () =>
         new ProviderService(
-          { ...echoProvider, resources: [{ ...echoResource, typeName: "other_echo" }] } as never,
+          { ...echoProvider, resources: [{ ...echoResource, typeName: "other_echo" }] },
           quiet,
         ),
     ).toThrow(/does not start with "ghsecrets_"/);
@@ -328,7 +328,7 @@ describe("ProviderService", () => {
         return { name: String(raw.old_name), id: String(raw.id) };
       },
     };
-    const service = new ProviderService({ ...echoProvider, resources: [versioned] } as never, quiet);
+    const service = new ProviderService({ ...echoProvider, resources: [versioned] }, quiet);
     const res = await service.upgradeResourceState({
       type_name: "ghsecrets_echo",
       version: 1,
@@ -508,9 +508,9 @@ function startBundle(env: NodeJS.ProcessEnv): {
   children.push(child);
   let out = "";
   let err = "";
-  child.stderr!.on("data", (d) => (err += d));
+  child.stderr.on("data", (d) => (err += d));
   const firstLine = new Promise<string>((resolveLine, reject) => {
-    child.stdout!.on("data", (d) => {
+    child.stdout.on("data", (d) => {
       out += d;
       if (out.includes("\n")) resolveLine(out.split("\n")[0]);
     });
@@ -775,7 +775,7 @@ describe("terraform drives the bundled provider", () => {
     expect(state).not.toContain("s3cret-value");
     const logText = readFileSync(log, "utf8");
     expect(logText).toMatch(
-      /\[INFO\]  provider\.terraform-provider-ghsecrets_v0\.1\.0: echo apply: .*name=alpha/,
+      /\[INFO\] {2}provider\.terraform-provider-ghsecrets_v0\.1\.0: echo apply: .*name=alpha/,
     ); // hclog JSON lines reached Terraform's log
     expect(logText).not.toContain("s3cret-value");
 

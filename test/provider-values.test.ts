@@ -53,7 +53,7 @@ test("value (write-only) from an ephemeral variable: written, never stored, a ch
   expect(emulator.getSecretValue(REPO, "staging env", "API_TOKEN")).toBe("first-token");
 
   const state = await tf.stateJson();
-  const values = state.values!.root_module!.resources![0]!.values;
+  const values = state.values!.root_module!.resources![0].values;
   expect(values.value).toBeNull();
   expect(values.value_fingerprint).toMatch(/^scrypt1\$/);
   expect(values.id).toBe(`${REPO}:staging env:API_TOKEN`);
@@ -141,9 +141,9 @@ test("a missing value_env variable is a plan-time error naming it", async () => 
     .filter((line) => line.includes('"type":"diagnostic"'))
     .map((line) => (JSON.parse(line) as { diagnostic: Diagnostic & { detail: string } }).diagnostic);
   expect(diagnostics).toHaveLength(1);
-  expect(diagnostics[0]!.summary).toMatch(/Environment variable NOT_SET_ANYWHERE is not set/);
-  expect(diagnostics[0]!.detail).toMatch(/export it in the environment that runs terraform/);
-  expect(diagnostics[0]!.snippet?.code.trim()).toBe('"value_env": "NOT_SET_ANYWHERE"');
+  expect(diagnostics[0].summary).toMatch(/Environment variable NOT_SET_ANYWHERE is not set/);
+  expect(diagnostics[0].detail).toMatch(/export it in the environment that runs terraform/);
+  expect(diagnostics[0].snippet?.code.trim()).toBe('"value_env": "NOT_SET_ANYWHERE"');
 });
 
 test("missing credentials give one diagnostic naming the variables to set", async () => {

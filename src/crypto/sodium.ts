@@ -10,7 +10,7 @@ let loading: Promise<SodiumApi> | undefined;
  */
 export function loadSodium(): Promise<SodiumApi> {
   loading ??= import("libsodium-wrappers").then(async (module) => {
-    const sodium = ((module as { default?: SodiumApi }).default ?? module) as SodiumApi;
+    const sodium = (module as { default?: SodiumApi }).default ?? module;
     await sodium.ready;
     return sodium;
   });

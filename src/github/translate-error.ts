@@ -126,7 +126,7 @@ export function translateError(
 function sanitizeTransportMessage(message: string | undefined): string | undefined {
   if (!message) return undefined;
   return message
-    .split("\n")[0]!
+    .split("\n")[0]
     .replace(/\?[^\s"]*/g, "")
     .slice(0, 200);
 }

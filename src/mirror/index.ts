@@ -99,7 +99,7 @@ function launcherScript(): string {
 
 /** Writes only when the content differs, so a re-synth leaves files (and their mtimes) alone. */
 function writeIfChanged(path: string, content: Buffer, mode: number): void {
-  let same = false;
+  let same: boolean;
   try {
     const stat = statSync(path);
     same = stat.size === content.length && readFileSync(path).equals(content);

@@ -41,7 +41,7 @@ function unary(handler: RpcHandler, logger: Logger, rpc: string): grpc.handleUna
  * Runs the provider as a go-plugin gRPC server until Terraform shuts it down. Resolves once
  * the handshake line has been written. Exits the process itself (never returns to a CLI).
  */
-export async function serveProvider(def: ProviderDefinition<any>): Promise<void> {
+export async function serveProvider(def: ProviderDefinition<unknown>): Promise<void> {
   const env = process.env;
   const refusal = startupRefusal(env);
   if (refusal) {
@@ -50,7 +50,7 @@ export async function serveProvider(def: ProviderDefinition<any>): Promise<void>
   }
 
   const logger = createLogger();
-  const service = new ProviderService(def as ProviderDefinition<unknown>, logger);
+  const service = new ProviderService(def, logger);
 
   // Ctrl-C reaches the whole process group; Terraform follows up with StopProvider.
   process.on("SIGINT", () => logger.debug("SIGINT ignored: waiting for Terraform's StopProvider"));

@@ -53,12 +53,12 @@ export class AppRegistry {
   mintToken(installationId: string, authorization: string | undefined, nowSeconds: number): AppTokenOutcome {
     const jwt = /^bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
     const parts = jwt?.split(".") ?? [];
-    const [header, payload] = parts.length === 3 ? [decodePart(parts[0]!), decodePart(parts[1]!)] : [];
+    const [header, payload] = parts.length === 3 ? [decodePart(parts[0]), decodePart(parts[1])] : [];
     if (!header || !payload || header.alg !== "RS256")
       return { status: 401, message: "A JSON web token could not be decoded" };
     const app = this.apps.get(String(payload.iss));
     const signed = Buffer.from(`${parts[0]}.${parts[1]}`);
-    if (!app || !verify("RSA-SHA256", signed, app.key, Buffer.from(parts[2]!, "base64url"))) {
+    if (!app || !verify("RSA-SHA256", signed, app.key, Buffer.from(parts[2], "base64url"))) {
       return { status: 401, message: "Integration not found" };
     }
     const [iat, exp] = [Number(payload.iat), Number(payload.exp)];

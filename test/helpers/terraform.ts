@@ -11,7 +11,7 @@ export const TMP_ROOT = join(REPO_ROOT, ".tmp");
  * Fails (never skips) when Terraform >= 1.11 is missing: the end-to-end suites are the point.
  */
 export function requireTerraform(): string {
-  let version = "";
+  let version: string;
   try {
     const out = execFileSync("terraform", ["version", "-json"], {
       encoding: "utf8",
@@ -25,7 +25,7 @@ export function requireTerraform(): string {
     );
   }
   const [major, minor] = version.split(".").map(Number);
-  if (!(major! > 1 || (major === 1 && minor! >= 11))) {
+  if (!(major > 1 || (major === 1 && minor >= 11))) {
     throw new Error(`Terraform ${version} is too old: install Terraform >= 1.11 to run the end-to-end tests`);
   }
   return version;
@@ -107,8 +107,8 @@ export class TerraformDir {
     const result = new Promise<RunResult>((done) => {
       let stdout = "";
       let stderr = "";
-      child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-      child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
       const timer = setTimeout(() => {
         stderr += `\n(killed after ${timeoutMs} ms)`;
         try {

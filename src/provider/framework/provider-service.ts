@@ -265,9 +265,8 @@ export class ProviderService {
   validateProviderConfig(req: Message, signal?: AbortSignal): Promise<Message> {
     return this.run("ValidateProviderConfig", undefined, "Invalid provider configuration", async () => {
       const config = decodeDynamicValue(req.config, this.providerType) ?? {};
-      const validate = this.def.validate;
-      const diagnostics = validate
-        ? await validate.call(this.def, config, this.context("ValidateProviderConfig", undefined, signal))
+      const diagnostics = this.def.validate
+        ? await this.def.validate(config, this.context("ValidateProviderConfig", undefined, signal))
         : [];
       return response(diagnostics);
     });
@@ -301,8 +300,7 @@ export class ProviderService {
       // Protocol 6.9+ sends capabilities here; with 6.8 (Terraform 1.11) the check waits for the plan.
       const ctx = this.context("ValidateResourceConfig", req.type_name, signal, req.client_capabilities);
       const diagnostics = req.client_capabilities ? this.writeOnlyNotAllowed(resource, config, ctx) : [];
-      const validate = resource.def.validate;
-      if (validate) diagnostics.push(...(await validate.call(resource.def, config, ctx)));
+      if (resource.def.validate) diagnostics.push(...(await resource.def.validate(config, ctx)));
       return response(diagnostics);
     });
   }
@@ -323,7 +321,7 @@ export class ProviderService {
       }
       const raw: unknown = JSON.parse(Buffer.from(json).toString("utf8"));
       const version = Number(req.version ?? 0);
-      const { version: current, upgradeState } = resource.def;
+      const current = resource.def.version;
       if (version > current) {
         throw new DiagnosticError(
           errorDiagnostic(
@@ -334,9 +332,9 @@ export class ProviderService {
       }
       let value: ObjectValue | null;
       if (raw === null) value = null;
-      else if (upgradeState && version < current) {
+      else if (resource.def.upgradeState && version < current) {
         value = objectFromRaw(
-          upgradeState.call(resource.def, raw as Record<string, unknown>, version),
+          resource.def.upgradeState(raw as Record<string, unknown>, version),
           resource.type,
         );
       } else value = objectFromRaw(raw, resource.type);

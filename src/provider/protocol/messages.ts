@@ -72,5 +72,5 @@ export function serviceDefinition(fullName: string): ServiceDefinition {
       originalName: method.name,
     };
   }
-  return definition as ServiceDefinition;
+  return definition;
 }
