@@ -9,6 +9,7 @@ import { type CallSubject, GithubUnavailableError, RepositoryNotFoundError } fro
 import type { Logger } from "./logger";
 import { silentLogger } from "./logger";
 import { createOctokit, DEFAULT_RETRY_POLICY, type GithubApi, type RetryPolicy } from "./octokit";
+import { githubPath } from "./paths";
 import { isAppAuthFailure, translateError } from "./translate-error";
 
 /** One environment of one repository. */
@@ -63,8 +64,27 @@ export interface ClientOptions {
 
 const PAGE_SIZE = 100;
 
-function subjectOf(ref: EnvironmentRef, secretName?: string): CallSubject {
+function subjectOf(ref: EnvironmentRef, secretName?: string): CallSubject & EnvironmentRef {
   return { repository: ref.repository, environment: ref.environment, secretName };
+}
+
+/** `/repos/{owner}/{repo}`, every segment encoded by us (see githubPath). */
+function repositoryPath(subject: CallSubject): string {
+  const { owner, name } = parseRepository(subject.repository);
+  return githubPath(subject, ["repos", owner, name]);
+}
+
+/** `/repos/{owner}/{repo}/environments/{environment}/secrets[/{tail}]`, every segment encoded by us. */
+function secretsPath(subject: CallSubject & EnvironmentRef, tail?: string): string {
+  const { owner, name } = parseRepository(subject.repository);
+  const segments = ["repos", owner, name, "environments", subject.environment, "secrets"];
+  return githubPath(subject, tail === undefined ? segments : [...segments, tail]);
+}
+
+interface SecretListing {
+  name: string;
+  created_at: string;
+  updated_at: string;
 }
 
 function environmentKey(ref: EnvironmentRef): string {
@@ -142,9 +162,8 @@ export class EnvironmentSecretsClient {
     options: CallOptions = {},
   ): Promise<Error | undefined> {
     const api = await this.octokit();
-    const { owner, name } = parseRepository(subject.repository);
     try {
-      await api.rest.repos.get({ owner, repo: name, request: { signal: options.signal } });
+      await api.request(`GET ${repositoryPath(subject)}`, { request: { signal: options.signal } });
       return undefined;
     } catch (repoError) {
       return (repoError as { status?: number }).status === 404
@@ -177,13 +196,10 @@ export class EnvironmentSecretsClient {
   ): Promise<EnvironmentPublicKey> {
     const key = environmentKey(ref);
     if (options.refresh) this.keys.delete(key);
+    const subject = subjectOf(ref);
     return EnvironmentSecretsClient.cached(this.keys, key, () =>
-      this.call(subjectOf(ref), options, async (api) => {
-        const { owner, name } = parseRepository(ref.repository);
-        const { data } = await api.rest.actions.getEnvironmentPublicKey({
-          owner,
-          repo: name,
-          environment_name: ref.environment,
+      this.call(subject, options, async (api) => {
+        const { data } = await api.request(`GET ${secretsPath(subject, "public-key")}`, {
           request: { signal: options.signal },
         });
         this.logger.debug("fetched environment public key", {
@@ -207,12 +223,9 @@ export class EnvironmentSecretsClient {
   ): Promise<Map<string, SecretMetadata> | undefined> {
     return EnvironmentSecretsClient.cached(this.listings, environmentKey(ref), async () => {
       try {
-        return await this.call(subjectOf(ref), options, async (api) => {
-          const { owner, name } = parseRepository(ref.repository);
-          const secrets = await api.paginate(api.rest.actions.listEnvironmentSecrets, {
-            owner,
-            repo: name,
-            environment_name: ref.environment,
+        const subject = subjectOf(ref);
+        return await this.call(subject, options, async (api) => {
+          const secrets: SecretListing[] = await api.paginate(`GET ${secretsPath(subject)}`, {
             per_page: PAGE_SIZE,
             request: { signal: options.signal },
           });
@@ -239,14 +252,10 @@ export class EnvironmentSecretsClient {
   /** One secret's metadata by a direct GET (import uses it); undefined when absent. */
   async getSecret(ref: SecretRef, options: CallOptions = {}): Promise<SecretMetadata | undefined> {
     const secretName = normalizeSecretName(ref.secretName);
+    const subject = subjectOf(ref, secretName);
     try {
-      return await this.call(subjectOf(ref, secretName), options, async (api) => {
-        const { owner, name } = parseRepository(ref.repository);
-        const { data } = await api.rest.actions.getEnvironmentSecret({
-          owner,
-          repo: name,
-          environment_name: ref.environment,
-          secret_name: secretName,
+      return await this.call(subject, options, async (api) => {
+        const { data } = await api.request(`GET ${secretsPath(subject, secretName)}`, {
           request: { signal: options.signal },
         });
         return { name: data.name, createdAt: data.created_at, updatedAt: data.updated_at };
@@ -266,13 +275,9 @@ export class EnvironmentSecretsClient {
   ): Promise<PutResult> {
     const secretName = normalizeSecretName(ref.secretName);
     this.listings.delete(environmentKey(ref));
-    return this.call(subjectOf(ref, secretName), options, async (api) => {
-      const { owner, name } = parseRepository(ref.repository);
-      const response = await api.rest.actions.createOrUpdateEnvironmentSecret({
-        owner,
-        repo: name,
-        environment_name: ref.environment,
-        secret_name: secretName,
+    const subject = subjectOf(ref, secretName);
+    return this.call(subject, options, async (api) => {
+      const response = await api.request(`PUT ${secretsPath(subject, secretName)}`, {
         encrypted_value: sealed.encryptedValue,
         key_id: sealed.keyId,
         request: { signal: options.signal },
@@ -285,16 +290,11 @@ export class EnvironmentSecretsClient {
   async deleteSecret(ref: SecretRef, options: CallOptions = {}): Promise<boolean> {
     const secretName = normalizeSecretName(ref.secretName);
     this.listings.delete(environmentKey(ref));
+    const subject = subjectOf(ref, secretName);
+    const path = secretsPath(subject, secretName);
     const api = await this.octokit();
-    const { owner, name } = parseRepository(ref.repository);
     try {
-      await api.rest.actions.deleteEnvironmentSecret({
-        owner,
-        repo: name,
-        environment_name: ref.environment,
-        secret_name: secretName,
-        request: { signal: options.signal },
-      });
+      await api.request(`DELETE ${path}`, { request: { signal: options.signal } });
       return true;
     } catch (error) {
       if (options.signal?.aborted) throw cancelled(subjectOf(ref, secretName));
