@@ -1,8 +1,10 @@
 import { normalizeSecretName, parseRepository } from "../rules";
 import {
   baseUrlFromEnvironment,
+  checkBaseUrl,
   type Credentials,
   credentialsFromEnvironment,
+  InvalidBaseUrlError,
   MissingCredentialsError,
 } from "./credentials";
 import { type CallSubject, GithubUnavailableError, RepositoryNotFoundError } from "./errors";
@@ -113,9 +115,14 @@ export class EnvironmentSecretsClient {
   private readonly keys = new Map<string, Promise<EnvironmentPublicKey>>();
   private readonly listings = new Map<string, Promise<Map<string, SecretMetadata> | undefined>>();
   private readonly logger: Logger;
+  private readonly baseUrl: string;
 
+  /** Throws InvalidBaseUrlError when the base URL (given or from GITHUB_API_URL) is not an http(s) URL. */
   constructor(private readonly options: ClientOptions = {}) {
     this.logger = options.logger ?? silentLogger;
+    this.baseUrl = (options.baseUrl ?? baseUrlFromEnvironment()).replace(/\/+$/, "");
+    const problem = checkBaseUrl(this.baseUrl);
+    if (problem) throw new InvalidBaseUrlError(problem);
   }
 
   /** Fails fast, without a network call, when no credential is available. */
@@ -128,7 +135,7 @@ export class EnvironmentSecretsClient {
   private octokit(): Promise<GithubApi> {
     this.api ??= createOctokit({
       credentials: this.assertCredentials(),
-      baseUrl: (this.options.baseUrl ?? baseUrlFromEnvironment()).replace(/\/+$/, ""),
+      baseUrl: this.baseUrl,
       writeDelayMs: this.options.writeDelayMs ?? 1000,
       retry: { ...DEFAULT_RETRY_POLICY, ...this.options.retry },
       logger: this.logger,
