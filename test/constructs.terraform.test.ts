@@ -1,6 +1,6 @@
 // The constructs against the real terraform binary and the bundled provider (dist/provider-bundle,
 // built by `npm run build`), talking to the GitHub emulator on 127.0.0.1. Nothing reaches github.com.
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -12,18 +12,16 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import "cdktf/lib/testing/adapters/jest";
 import { LocalBackend, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { Construct } from "constructs";
 import { EnvironmentSecret, GithubSecretsProvider, SecretValue } from "../src";
 import { sealSecret } from "../src/crypto";
 import { GithubEmulator } from "../src/testing";
+import { terraformIn } from "./helpers/cdktf-e2e";
 
 Testing.setupJest();
 jest.setTimeout(120_000);
-
-const run = promisify(execFile);
 
 // Testing.fullSynth and Testing.app write cdktf.outdir.* folders into os.tmpdir(): keep them in the
 // project's ignored .tmp. Jest gives tests a copy of process.env, so TMPDIR alone would not reach os.
@@ -97,23 +95,7 @@ function exampleStack(): TerraformStack {
   return stack;
 }
 
-/** Terraform in a stack directory, without blocking this process (the emulator runs in it). */
-async function terraform(dir: string, ...args: string[]): Promise<{ stdout: string; code: number }> {
-  try {
-    const { stdout } = await run("terraform", [...args, "-no-color"], {
-      cwd: dir,
-      env: process.env,
-      timeout: 90_000,
-    });
-    return { stdout, code: 0 };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    if (typeof e.code === "number" && e.code === 2 && args.includes("-detailed-exitcode")) {
-      return { stdout: e.stdout ?? "", code: 2 };
-    }
-    throw new Error(`terraform ${args.join(" ")} failed (${e.code}):\n${e.stdout}\n${e.stderr}`);
-  }
-}
+const terraform = terraformIn;
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
