@@ -240,7 +240,7 @@ describe("typed errors name repository, environment and secret", () => {
     await expect(blind.delete(at())).rejects.toThrow(RepositoryNotFoundError);
     expect(emulator.getSecretValue("acme/api", "production", "DB_PASSWORD")).toBe(value.value);
     emulator.removeEnvironment("acme/api", "production");
-    expect(await lifecycle.delete(at())).toEqual({ alreadyGone: true });
+    expect(await lifecycle.delete(at())).toEqual({ status: "alreadyGone" });
   });
 
   test("422 validation failure", async () => {
