@@ -12,6 +12,7 @@ const { GITHUB_API_URL: api, GITHUB_TOKEN: token, REPO, ENVIRONMENT, NAME } = pr
 const base = `${api}/repos/${REPO}/environments/${encodeURIComponent(ENVIRONMENT)}/secrets`;
 const headers = { authorization: `Bearer ${token}`, accept: "application/vnd.github+json" };
 
+/** @returns {Promise<any>} GitHub's JSON reply to a GET; nothing for other methods. */
 async function call(method, url, body) {
   const response = await fetch(url, {
     method,

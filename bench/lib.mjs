@@ -7,6 +7,8 @@ import { createRequire } from "node:module";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const require = createRequire(join(root, "package.json"));
+/** A module of the compiled package (npm run build); a computed path, so typecheck needs no build. */
+export const dist = (path) => require(join(root, "dist", path));
 
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);

@@ -6,12 +6,10 @@
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { median, ms, platform, require, root, Workdir } from "./lib.mjs";
+import { dist, median, ms, platform, root, Workdir } from "./lib.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS || 7);
 const SECRETS = 100;
-// Through a computed path: the compiled package (npm run build), which typecheck does not need to exist.
-const dist = (path) => require(join(root, "dist", path));
 const { createSelfSignedCertificate } = dist("provider/protocol/certificate.js");
 const { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } = dist("provider/protocol/handshake.js");
 const { writeProviderMirror, PROVIDER_SOURCE } = dist("mirror/index.js");

@@ -203,7 +203,7 @@ describe("a delete on behalf of a resource removes only what that resource wrote
     expect(emulator.getSecretValue("acme/api", "production", "DB_PASSWORD")).toBe("someone else's");
 
     // The resource's own last write, or no guard: deleted.
-    const latest = emulator.listSecrets("acme/api", "production")[0]!.updatedAt;
+    const latest = emulator.listSecrets("acme/api", "production")[0].updatedAt;
     expect(await fresh.delete(at("production"), { onlyOwnWrite: { recordedUpdatedAt: latest } })).toEqual({
       status: "deleted",
     });

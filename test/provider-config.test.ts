@@ -157,11 +157,11 @@ describe("fingerprint_key_env", () => {
       attribute: "fingerprint_key_env",
       summary: "The environment variable FP_KEY (fingerprint_key_env) is not set",
     });
-    expect(missing!.detail).toMatch(/Export FP_KEY .* or remove fingerprint_key_env/);
+    expect(missing.detail).toMatch(/Export FP_KEY .* or remove fingerprint_key_env/);
     const [short] = await diagnosticsOf(base, { FP_KEY: "too-short" });
     expect(short).toMatchObject({ attribute: "fingerprint_key_env" });
-    expect(short!.summary).toMatch(/too short/);
-    expect(short!.detail).toMatch(/9 bytes long; it must be at least 32 .*openssl rand -base64 32/);
+    expect(short.summary).toMatch(/too short/);
+    expect(short.detail).toMatch(/9 bytes long; it must be at least 32 .*openssl rand -base64 32/);
     expect(JSON.stringify(short)).not.toContain("too-short");
   });
 });
@@ -187,7 +187,7 @@ describe("base_url and request_timeout_ms (issue 7)", () => {
     (baseUrl) => {
       const [problem] = validateProviderConfig({ base_url: baseUrl });
       expect(problem).toMatchObject({ severity: "error", attribute: "base_url" });
-      expect(problem!.summary).toMatch(
+      expect(problem.summary).toMatch(
         /^Invalid base_url: base URL .* is not an http\(s\) URL: give the REST API root/,
       );
     },
@@ -198,7 +198,7 @@ describe("base_url and request_timeout_ms (issue 7)", () => {
       {},
       { GITHUB_TOKEN: "t", GITHUB_API_URL: "github.example.com/api/v3" },
     );
-    expect(problem!.summary).toMatch(
+    expect(problem.summary).toMatch(
       /^Invalid GITHUB_API_URL: base URL "github.example.com\/api\/v3" is not an http\(s\) URL/,
     );
   });

@@ -1,3 +1,4 @@
+import type { RestEndpointMethodTypes } from "@octokit/rest" with { "resolution-mode": "import" };
 import { normalizeSecretName, parseRepository } from "../rules";
 import {
   baseUrlFromEnvironment,
@@ -206,9 +207,10 @@ export class EnvironmentSecretsClient {
     const subject = subjectOf(ref);
     return EnvironmentSecretsClient.cached(this.keys, key, () =>
       this.call(subject, options, async (api) => {
-        const { data } = await api.request(`GET ${secretsPath(subject, "public-key")}`, {
+        // A path built here (every segment encoded) leaves Octokit without the route's type.
+        const { data } = (await api.request(`GET ${secretsPath(subject, "public-key")}`, {
           request: { signal: options.signal },
-        });
+        })) as RestEndpointMethodTypes["actions"]["getEnvironmentPublicKey"]["response"];
         this.logger.debug("fetched environment public key", {
           repository: ref.repository,
           environment: ref.environment,
@@ -262,9 +264,9 @@ export class EnvironmentSecretsClient {
     const subject = subjectOf(ref, secretName);
     try {
       return await this.call(subject, options, async (api) => {
-        const { data } = await api.request(`GET ${secretsPath(subject, secretName)}`, {
+        const { data } = (await api.request(`GET ${secretsPath(subject, secretName)}`, {
           request: { signal: options.signal },
-        });
+        })) as RestEndpointMethodTypes["actions"]["getEnvironmentSecret"]["response"];
         return { name: data.name, createdAt: data.created_at, updatedAt: data.updated_at };
       });
     } catch (error) {
