@@ -362,3 +362,17 @@ describe("timeouts and cancellation", () => {
     expect((error as Error).message).toMatch(/cancelled \(Terraform is stopping\) \(repository acme\/api/);
   });
 });
+
+describe("per-process caches", () => {
+  test("a write through one letter case of the environment refreshes the listing of every case", async () => {
+    // GitHub compares environment names without letter case, so "Production" and "production"
+    // are one environment: a write under one spelling must not leave the other's listing stale.
+    const { client, lifecycle } = fixture;
+    expect(await client.listSecrets({ repository: "acme/api", environment: "production" })).toEqual(
+      new Map(),
+    );
+    await lifecycle.create(at("Production"), value);
+    const listing = await client.listSecrets({ repository: "acme/api", environment: "production" });
+    expect([...(listing?.keys() ?? [])]).toEqual(["DB_PASSWORD"]);
+  });
+});

@@ -90,8 +90,9 @@ interface SecretListing {
   updated_at: string;
 }
 
+/** GitHub compares repository and environment names without letter case: so do the caches. */
 function environmentKey(ref: EnvironmentRef): string {
-  return JSON.stringify([ref.repository.toLowerCase(), ref.environment]);
+  return JSON.stringify([ref.repository.toLowerCase(), ref.environment.toLowerCase()]);
 }
 
 function cancelled(subject: CallSubject): GithubUnavailableError {
