@@ -69,7 +69,9 @@ describe("GitHub App credentials", () => {
       });
       const error = (await lifecycle.create(at(), value).catch((e: unknown) => e)) as Error;
       expect(error).toBeInstanceOf(BadCredentialsError);
-      expect(error.message).toMatch(/GitHub App authentication failed: check app_id, installation_id/);
+      expect(error.message).toMatch(
+        /GitHub App authentication failed: check the App id, the installation id/,
+      );
       expect(error.message).toMatch(/acme\/api/);
       const everything = `${error.message} ${error.stack} ${JSON.stringify(error)}`;
       expect(everything).not.toContain(privateKey.split("\n")[1]);
@@ -375,4 +377,20 @@ describe("per-process caches", () => {
     const listing = await client.listSecrets({ repository: "acme/api", environment: "production" });
     expect([...(listing?.keys() ?? [])]).toEqual(["DB_PASSWORD"]);
   });
+});
+
+test("the GitHub layer's messages use GitHub's terms, never the provider's attribute names", () => {
+  // The client serves the provider and the lifecycle alike; only the provider knows its attributes.
+  const subject = { repository: "acme/api", environment: "production" };
+  const appFailure = { status: 401, request: { url: "https://x/app/installations/1/access_tokens" } };
+  const messages = [
+    translateError(appFailure, subject).message,
+    translateError({ status: 401 }, subject).message,
+    new MissingCredentialsError().message,
+  ];
+  for (const message of messages) {
+    expect(message).not.toMatch(/app_id|installation_id|private_key|provider's token/);
+  }
+  expect(messages[0]).toMatch(/App id/);
+  expect(messages[2]).toMatch(/GITHUB_TOKEN/);
 });

@@ -5,6 +5,8 @@ import {
   checkSecretName,
   checkValueSize,
   formatImportId,
+  isEnvVarName,
+  isStandardBase64,
   normalizeSecretName,
   parseImportId,
   parseRepository,
@@ -123,4 +125,18 @@ describe("import ids", () => {
       expect(() => parseImportId(id)).toThrow(/owner\/repo:environment:SECRET_NAME/);
     },
   );
+});
+
+describe("formats written once for the constructs, the provider and crypto", () => {
+  test("environment variable names", () => {
+    for (const ok of ["A", "_", "DB_PASSWORD", "lower_9"]) expect(isEnvVarName(ok)).toBe(true);
+    for (const bad of ["", "9LIVES", "A-B", "A B", "Ä", "A\n"]) expect(isEnvVarName(bad)).toBe(false);
+  });
+
+  test("standard padded base64", () => {
+    for (const ok of ["", "AAAA", "AA==", "AAA=", "a+/9"]) expect(isStandardBase64(ok)).toBe(true);
+    for (const bad of ["A", "AA", "AA=", "a-_9", "AA AA", "AAAA\n", "A==="]) {
+      expect(isStandardBase64(bad)).toBe(false);
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import { Annotations, TerraformVariable, Token } from "cdktf";
 import type { IConstruct } from "constructs";
-import { checkValueSize } from "../rules";
+import { checkValueSize, isEnvVarName, isStandardBase64 } from "../rules";
 import { constructError } from "./errors";
 
 /**
@@ -29,10 +29,8 @@ type Source =
   | { readonly kind: "encrypted"; readonly ciphertext: string; readonly keyId: string }
   | { readonly kind: "plaintext"; readonly text: string };
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // crypto_box_SEALBYTES: the sender's ephemeral public key (32) and the MAC (16).
 const SEALED_BOX_OVERHEAD = 48;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
  * Where the value of an `EnvironmentSecret` comes from. Pick a source with one of the factories; each
@@ -109,7 +107,7 @@ export class SecretValue {
     const s = this.source;
     switch (s.kind) {
       case "env":
-        if (!Token.isUnresolved(s.name) && !ENV_NAME.test(s.name)) {
+        if (!Token.isUnresolved(s.name) && !isEnvVarName(s.name)) {
           throw fail(
             `SecretValue.fromEnv("${s.name}"): "${s.name}" is not an environment variable name: ` +
               `use letters, digits and '_', not starting with a digit, such as DB_PASSWORD`,
@@ -196,7 +194,7 @@ function checkVariable(scope: IConstruct, variable: TerraformVariable): void {
 function checkCiphertext(ciphertext: string, keyId: string): string[] {
   const problems: string[] = [];
   if (!Token.isUnresolved(ciphertext)) {
-    if (!BASE64.test(ciphertext)) {
+    if (!isStandardBase64(ciphertext)) {
       problems.push(
         "SecretValue.encrypted(): the ciphertext is not base64: pass the sealed box exactly as GitHub's " +
           "encryption examples print it (base64 of crypto_box_seal output)",

@@ -1,8 +1,8 @@
+import { isStandardBase64 } from "../rules";
 import { loadSodium } from "./sodium";
 
 /** The public key GitHub hands out is a 32-byte X25519 key in standard base64. */
 const PUBLIC_KEY_BYTES = 32;
-const STANDARD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export class InvalidPublicKeyError extends Error {
   constructor(reason: string) {
@@ -13,7 +13,7 @@ export class InvalidPublicKeyError extends Error {
 
 /** Decodes and checks a base64 public key; the error says what is wrong with it. */
 export function decodePublicKey(publicKeyBase64: string): Uint8Array {
-  if (!STANDARD_BASE64.test(publicKeyBase64)) {
+  if (!isStandardBase64(publicKeyBase64)) {
     throw new InvalidPublicKeyError("it is not standard base64 text");
   }
   const bytes = Buffer.from(publicKeyBase64, "base64");

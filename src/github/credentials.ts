@@ -22,13 +22,16 @@ export class MissingCredentialsError extends Error {
       (detail ? `${detail}. ` : "") +
         "No GitHub credentials: set GITHUB_TOKEN (or GH_TOKEN) to a token with Secrets write and " +
         "Environments read permission (classic tokens: the repo scope), or give a GitHub App " +
-        "(app_id, installation_id and private_key, private_key_env or private_key_path)",
+        "(its App id, installation id and private key)",
     );
     this.name = "MissingCredentialsError";
   }
 }
 
-/** Explicit settings win; otherwise GITHUB_TOKEN, then GH_TOKEN. */
+/**
+ * A token from the environment: GITHUB_TOKEN, then GH_TOKEN. Settings given explicitly (the
+ * provider's attributes, the client's options) are checked by the caller before this.
+ */
 export function credentialsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Credentials | undefined {
   const token = env.GITHUB_TOKEN || env.GH_TOKEN;
   return token ? { kind: "token", token } : undefined;

@@ -69,7 +69,7 @@ export function translateError(
     return new BadCredentialsError(
       subject,
       status,
-      "GitHub App authentication failed: check app_id, installation_id (the App must be installed on the repository's owner) and that private_key is the App's current key",
+      "GitHub App authentication failed: check the App id, the installation id (the App must be installed on the repository's owner) and that the private key is the App's current key",
       said,
     );
   }
@@ -81,7 +81,7 @@ export function translateError(
       return new BadCredentialsError(
         subject,
         401,
-        "GitHub rejected the credential (bad, expired or revoked token): set GITHUB_TOKEN or the provider's token to a valid one",
+        "GitHub rejected the credential (bad, expired or revoked token): give a valid token (GITHUB_TOKEN, GH_TOKEN or the one configured)",
         said,
       );
     case 403:

@@ -2,12 +2,14 @@ import { readFile } from "node:fs/promises";
 import {
   baseUrlFromEnvironment,
   checkBaseUrl,
+  createFingerprinter,
   type Credentials,
   credentialsFromEnvironment,
+  EnvironmentSecretLifecycle,
   EnvironmentSecretsClient,
-} from "../github";
-import { createFingerprinter, type Fingerprinter, FingerprintKeyError } from "../crypto";
-import { EnvironmentSecretLifecycle } from "../lifecycle";
+  type Fingerprinter,
+  FingerprintKeyError,
+} from "../lifecycle";
 import {
   type Attributes,
   type ConfigureResult,

@@ -10,3 +10,5 @@ export {
 } from "./limits";
 export { formatImportId, parseImportId, type SecretAddress } from "./import-id";
 export { secretIdentityKey, sameIgnoringCase, type SecretIdentityParts } from "./secret-identity";
+export { isEnvVarName } from "./env-var-name";
+export { isStandardBase64 } from "./base64";

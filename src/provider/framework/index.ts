@@ -24,4 +24,3 @@ export { UNKNOWN, isUnknown, type AttributeType, type ObjectValue, type Value } 
 export { DiagnosticError, errorDiagnostic } from "./diagnostic-error";
 export { attributesForcingReplacement } from "./replacement";
 export { createLogger, type LogFields, type LogLevel, type Logger } from "./logger";
-export { serveProvider } from "../server";

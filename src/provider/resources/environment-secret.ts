@@ -1,14 +1,19 @@
-import { fingerprintSealed, type Fingerprinter, saltOf } from "../../crypto";
-import { GithubSecretsError } from "../../github";
-import { type DeleteResult, type SecretAddress, formatImportId, parseImportId } from "../../lifecycle";
 import {
   checkEnvironmentName,
   checkRepository,
   checkSecretName,
   checkValueSize,
+  type DeleteResult,
+  fingerprintSealed,
+  type Fingerprinter,
+  formatImportId,
+  GithubSecretsError,
   normalizeSecretName,
+  parseImportId,
+  saltOf,
   sameIgnoringCase,
-} from "../../rules";
+  type SecretAddress,
+} from "../../lifecycle";
 import {
   attributesForcingReplacement,
   type Attributes,

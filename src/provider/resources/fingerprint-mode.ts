@@ -1,4 +1,4 @@
-import type { Fingerprinter, SchemeChange } from "../../crypto";
+import type { Fingerprinter, SchemeChange } from "../../lifecycle";
 import type { Diagnostic, Value } from "../framework";
 
 const WHY: Record<SchemeChange, string> = {

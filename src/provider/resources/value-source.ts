@@ -1,10 +1,8 @@
-import type { SecretSource } from "../../lifecycle";
+import { isEnvVarName, type SecretSource } from "../../lifecycle";
 import { type Diagnostic, isUnknown, type ObjectValue } from "../framework";
 
 /** The three ways to give a value; exactly one must be set. */
 export const VALUE_SOURCE_ATTRIBUTES = ["value", "value_env", "encrypted_value"] as const;
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A source as seen at plan time: possibly not known yet (a value from another resource). */
 export type ResolvedSource = SecretSource | { readonly kind: "unknown" };
@@ -43,7 +41,7 @@ export function checkValueSourceShape(config: ObjectValue): Diagnostic[] {
     });
   }
   const envName = config.value_env;
-  if (typeof envName === "string" && !ENV_NAME.test(envName)) {
+  if (typeof envName === "string" && !isEnvVarName(envName)) {
     problems.push({
       severity: "error",
       summary: `value_env "${envName}" is not an environment variable name`,
