@@ -5,7 +5,7 @@ import {
   credentialsFromEnvironment,
   EnvironmentSecretsClient,
 } from "../github";
-import { EnvironmentSecretLifecycle } from "../lifecycle";
+import { EnvironmentSecretLifecycle, EnvironmentSecretSetLifecycle } from "../lifecycle";
 import {
   type Attributes,
   type ConfigureResult,
@@ -19,6 +19,8 @@ import {
 /** What `configure` hands to every resource call of the process. */
 export interface ProviderData {
   readonly lifecycle: EnvironmentSecretLifecycle;
+  /** The environments' whole secret sets (exclusive owners); shares the client and its listings. */
+  readonly secretSets: EnvironmentSecretSetLifecycle;
   /** The environment the provider reads `value_env` variables from. */
   readonly env: NodeJS.ProcessEnv;
 }
@@ -216,5 +218,11 @@ export async function configureProvider(
     retry: maxRetries === undefined ? undefined : { maxRetries, maxRateLimitWaits: maxRetries },
     logger: ctx.logger,
   });
-  return { data: { lifecycle: new EnvironmentSecretLifecycle(client), env } };
+  return {
+    data: {
+      lifecycle: new EnvironmentSecretLifecycle(client),
+      secretSets: new EnvironmentSecretSetLifecycle(client),
+      env,
+    },
+  };
 }

@@ -20,6 +20,7 @@ import {
   type Value,
 } from "../framework";
 import type { ProviderData } from "../provider-config";
+import { environmentAddressAttributes } from "./environment-address";
 import { checkValueSourceShape, type ResolvedSource, resolveValueSource } from "./value-source";
 
 /**
@@ -37,18 +38,7 @@ const attributes: Attributes = {
     computed: true,
     description: "`owner/repo:environment:SECRET_NAME`, also the import id.",
   },
-  repository: {
-    type: "string",
-    required: true,
-    requiresReplace: true,
-    description: "Repository as `owner/name`.",
-  },
-  environment: {
-    type: "string",
-    required: true,
-    requiresReplace: true,
-    description: "Name of the repository's environment; '/', spaces and non-ASCII are fine.",
-  },
+  ...environmentAddressAttributes,
   secret_name: {
     type: "string",
     required: true,
