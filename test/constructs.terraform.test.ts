@@ -14,6 +14,7 @@ import {
 import { join } from "node:path";
 import "cdktf/lib/testing/adapters/jest";
 import { LocalBackend, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { Construct } from "constructs";
 import { EnvironmentSecret, GithubSecretsProvider, SecretValue } from "../src";
 import { sealSecret } from "../src/crypto";
 import { GithubEmulator } from "../src/testing";
@@ -248,4 +249,38 @@ test("importExisting() adopts a secret created outside Terraform and writes the 
   expect(plan.stdout).toContain("Plan: 1 to import, 0 to add, 1 to change, 0 to destroy.");
   await terraform(dir, "apply", "-input=false", "-auto-approve");
   expect(emulator.getSecretValue("acme/api", "prod/eu", "ADOPTED")).toBe(FROM_ENV);
+});
+
+test("moveFromId, as docs/constructs.md shows it, moves a secret into another scope without a delete", async () => {
+  const statePath = join(tmp, "refactor.tfstate");
+  const stackWith = (declare: (stack: TerraformStack) => void): string => {
+    const stack = new TerraformStack(Testing.app(), "refactor");
+    new LocalBackend(stack, { path: statePath });
+    new GithubSecretsProvider(stack, "github", { writeDelayMs: 0 });
+    declare(stack);
+    return join(Testing.fullSynth(stack), "stacks", "refactor");
+  };
+  const props = {
+    repository: "acme/api",
+    environment: "staging",
+    secretName: "MOVED",
+    value: SecretValue.fromEnv("E2E_DB_PASSWORD"),
+  };
+  const before = stackWith((stack) => new EnvironmentSecret(stack, "db-password", props));
+  await terraform(before, "init", "-input=false");
+  await terraform(before, "apply", "-input=false", "-auto-approve");
+
+  const after = stackWith((stack) => {
+    const database = new Construct(stack, "database");
+    const secret = new EnvironmentSecret(database, "password", props);
+    secret.resource.moveFromId("ghsecrets_environment_secret.db-password");
+  });
+  await terraform(after, "init", "-input=false");
+  emulator.resetRequestCounts();
+  const plan = await terraform(after, "plan", "-input=false");
+  expect(plan.stdout).toContain("has moved to");
+  expect(plan.stdout).toContain("0 to add, 0 to change, 0 to destroy");
+  await terraform(after, "apply", "-input=false", "-auto-approve");
+  expect(Object.keys(emulator.requestCounts()).filter((k) => /^(PUT|DELETE) /.test(k))).toEqual([]);
+  expect(emulator.getSecretValue("acme/api", "staging", "MOVED")).toBe(FROM_ENV);
 });

@@ -10,3 +10,4 @@ export {
 } from "./limits";
 export { formatImportId, parseImportId, type SecretAddress } from "./import-id";
 export { formatEnvironmentId, parseEnvironmentId, type EnvironmentAddress } from "./environment-id";
+export { secretIdentityKey, sameIgnoringCase, type SecretIdentityParts } from "./secret-identity";

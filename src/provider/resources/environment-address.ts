@@ -1,3 +1,4 @@
+import { sameIgnoringCase } from "../../rules";
 import type { Attributes } from "../framework";
 
 /**
@@ -8,13 +9,15 @@ export const environmentAddressAttributes: Attributes = {
   repository: {
     type: "string",
     required: true,
-    requiresReplace: true,
+    // GitHub compares repository and environment names without letter case: a change of case only
+    // is the same object, updated in place (a replacement would delete what it just created).
+    requiresReplace: (prior, planned) => !sameIgnoringCase(String(prior), String(planned)),
     description: "Repository as `owner/name`.",
   },
   environment: {
     type: "string",
     required: true,
-    requiresReplace: true,
+    requiresReplace: (prior, planned) => !sameIgnoringCase(String(prior), String(planned)),
     description: "Name of the repository's environment; '/', spaces and non-ASCII are fine.",
   },
 };
