@@ -1,3 +1,4 @@
+import { valueSourceLabel } from "../rules";
 import { type Action, configAddress, type PlanJson, type ResourceChange, valueReferences } from "./plan-json";
 
 /** The resource type this package's provider manages; every other type is summarised, not detailed. */
@@ -48,14 +49,23 @@ const text = (value: unknown): string | undefined => (typeof value === "string" 
  * for a literal would be the plaintext).
  */
 function valueSourceOf(attributes: Record<string, unknown>, references: readonly string[]): string {
-  const envName = text(attributes.value_env);
-  const jsonKey = text(attributes.value_json_key);
-  if (envName !== undefined && jsonKey !== undefined) return `env ${envName}, key ${jsonKey}`;
-  if (envName !== undefined) return `env ${envName}`;
-  if (attributes.encrypted_value !== null && attributes.encrypted_value !== undefined) return "sealed";
+  const variable = text(attributes.value_env);
+  const key = text(attributes.value_json_key);
+  if (variable !== undefined) {
+    return valueSourceLabel(
+      key !== undefined ? { kind: "jsonEnv", variable, key } : { kind: "env", variable },
+    );
+  }
+  if (attributes.encrypted_value !== null && attributes.encrypted_value !== undefined) {
+    return valueSourceLabel({ kind: "sealed" });
+  }
   const reference = references[0];
-  if (reference === undefined) return "literal in the configuration";
-  return reference.startsWith("var.") ? `variable ${reference.slice(4)}` : `reference ${reference}`;
+  if (reference === undefined) return valueSourceLabel({ kind: "literal" });
+  return valueSourceLabel(
+    reference.startsWith("var.")
+      ? { kind: "variable", name: reference.slice(4) }
+      : { kind: "reference", expression: reference },
+  );
 }
 
 /** Whether the planned update keeps the value and changes only where it is read from. */

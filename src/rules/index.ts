@@ -9,3 +9,4 @@ export {
   MAX_SECRETS_PER_ENVIRONMENT,
 } from "./limits";
 export { formatImportId, parseImportId, type SecretAddress } from "./import-id";
+export { valueSourceLabel, type ValueSourceDescription } from "./value-source-label";
