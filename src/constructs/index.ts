@@ -1,5 +1,7 @@
 export { GithubSecretsProvider, type GithubSecretsProviderProps } from "./provider";
 export { EnvironmentSecret, type EnvironmentSecretProps } from "./environment-secret";
+export { EnvironmentSecrets, type EnvironmentSecretsProps } from "./environment-secrets";
+export { SecretNames, type SecretNamesOptions, type DotenvSecretNamesOptions } from "./secret-names";
 export { SecretValue, type SecretValueConfig, type SecretValueSource } from "./secret-value";
 export {
   EnvironmentSecretResource,

@@ -1,4 +1,6 @@
 export {
+  type DeleteOptions,
+  type DeleteResult,
   EnvironmentSecretLifecycle,
   InvalidSecretError,
   type ReadResult,

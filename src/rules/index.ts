@@ -10,3 +10,4 @@ export {
 } from "./limits";
 export { formatImportId, parseImportId, type SecretAddress } from "./import-id";
 export { valueSourceLabel, type ValueSourceDescription } from "./value-source-label";
+export { secretIdentityKey, sameIgnoringCase, type SecretIdentityParts } from "./secret-identity";
