@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
  * cdktf-github-secrets mirror <dir> [--platform <os_arch>]...
+ * cdktf-github-secrets plan-report [--json] [--fail-on-delete] [<plan.json>...]
  *
  * For plain HCL users (cdktf stacks get the mirror at synth time): copies the bundled
  * Terraform provider into <dir>/terraform.d/plugins so `terraform init` finds it offline.
@@ -10,10 +11,15 @@
  * Prints the code that adopts the secrets that already exist (src/cli/import-command.ts).
  */
 import { relative } from "node:path";
+import { readFileSync } from "node:fs";
 import { IMPORT_USAGE, runImport } from "./cli/import-command";
 import { requiredProvidersSnippet, writeProviderMirror } from "./mirror";
+import { planReportCommand } from "./report";
 
-const USAGE = "usage: cdktf-github-secrets mirror <terraform working directory> [--platform <os>_<arch>]...";
+const USAGE = [
+  "usage: cdktf-github-secrets mirror <terraform working directory> [--platform <os>_<arch>]...",
+  "       cdktf-github-secrets plan-report [--json] [--fail-on-delete] [<plan.json>...]",
+].join("\n");
 
 function main(argv: string[]): number | Promise<number> {
   const [command, ...rest] = argv;
@@ -23,6 +29,13 @@ function main(argv: string[]): number | Promise<number> {
       (text) => process.stdout.write(text),
       (text) => process.stderr.write(text),
     );
+  }
+  if (command === "plan-report") {
+    return planReportCommand(rest, {
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+      readStdin: () => readFileSync(0, "utf8"),
+    });
   }
   if (command !== "mirror") {
     process.stderr.write(`${USAGE}\n${IMPORT_USAGE}\n`);
