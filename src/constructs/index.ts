@@ -7,4 +7,14 @@ export {
   EnvironmentSecretResource,
   type EnvironmentSecretResourceConfig,
 } from "./environment-secret-resource";
+export {
+  EnvironmentSecretSetResource,
+  type EnvironmentSecretSetResourceConfig,
+} from "./environment-secret-set-resource";
+export {
+  EnvironmentVariable,
+  type EnvironmentVariableProps,
+  EnvironmentVariableResource,
+  type EnvironmentVariableResourceConfig,
+} from "./environment-variable";
 export { PROVIDER_SOURCE, PROVIDER_TYPE } from "./package-info";

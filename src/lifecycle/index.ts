@@ -6,6 +6,8 @@ export {
   type ReadResult,
   type WriteResult,
 } from "./environment-secret-lifecycle";
+export { EnvironmentSecretSetLifecycle } from "./environment-secret-set-lifecycle";
+export { EnvironmentVariableLifecycle, InvalidVariableError } from "./environment-variable-lifecycle";
 export type { SecretSource } from "./secret-source";
 export { formatImportId, parseImportId, type SecretAddress } from "../rules";
 
@@ -17,7 +19,9 @@ export {
   type Credentials,
   credentialsFromEnvironment,
   EnvironmentSecretsClient,
+  EnvironmentVariablesClient,
   GithubSecretsError,
+  type VariableRef,
 } from "../github";
 export {
   createFingerprinter,
@@ -27,12 +31,5 @@ export {
   saltOf,
   type SchemeChange,
 } from "../crypto";
-export {
-  checkEnvironmentName,
-  checkRepository,
-  checkSecretName,
-  checkValueSize,
-  isEnvVarName,
-  normalizeSecretName,
-  sameIgnoringCase,
-} from "../rules";
+// Every rule (pure, written once) is the provider's to use for its plan-time diagnostics.
+export * from "../rules";

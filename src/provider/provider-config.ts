@@ -7,6 +7,9 @@ import {
   credentialsFromEnvironment,
   EnvironmentSecretLifecycle,
   EnvironmentSecretsClient,
+  EnvironmentSecretSetLifecycle,
+  EnvironmentVariableLifecycle,
+  EnvironmentVariablesClient,
   type Fingerprinter,
   FingerprintKeyError,
 } from "../lifecycle";
@@ -23,6 +26,10 @@ import {
 /** What `configure` hands to every resource call of the process. */
 export interface ProviderData {
   readonly lifecycle: EnvironmentSecretLifecycle;
+  /** The environments' whole secret sets (exclusive owners); shares the client and its listings. */
+  readonly secretSets: EnvironmentSecretSetLifecycle;
+  /** Environment variables; their client shares the secrets client's Octokit and pacing. */
+  readonly variables: EnvironmentVariableLifecycle;
   /** The environment the provider reads `value_env` variables from. */
   readonly env: NodeJS.ProcessEnv;
   /** How value fingerprints are made: scrypt, or an HMAC when `fingerprint_key_env` names a key. */
@@ -293,5 +300,13 @@ export async function configureProvider(
     },
     logger: ctx.logger,
   });
-  return { data: { lifecycle: new EnvironmentSecretLifecycle(client), env, fingerprints } };
+  return {
+    data: {
+      lifecycle: new EnvironmentSecretLifecycle(client),
+      secretSets: new EnvironmentSecretSetLifecycle(client),
+      variables: new EnvironmentVariableLifecycle(new EnvironmentVariablesClient(client)),
+      env,
+      fingerprints,
+    },
+  };
 }

@@ -1,14 +1,17 @@
 // GitHub's rules, pure: used by the constructs (synth-time errors) and the provider (plan-time diagnostics).
-export { checkSecretName, normalizeSecretName } from "./secret-name";
+export { checkSecretName, checkVariableName, normalizeSecretName } from "./secret-name";
 export { checkEnvironmentName, isDotSegment, MAX_ENVIRONMENT_NAME_LENGTH } from "./environment-name";
 export { checkRepository, parseRepository, type RepositoryRef } from "./repository";
 export {
   checkValueSize,
+  checkVariableValue,
   checkSecretCount,
   MAX_SECRET_VALUE_BYTES,
   MAX_SECRETS_PER_ENVIRONMENT,
 } from "./limits";
 export { formatImportId, parseImportId, type SecretAddress } from "./import-id";
+export { valueSourceLabel, type ValueSourceDescription } from "./value-source-label";
+export { formatEnvironmentId, parseEnvironmentId, type EnvironmentAddress } from "./environment-id";
 export { secretIdentityKey, sameIgnoringCase, type SecretIdentityParts } from "./secret-identity";
 export { isEnvVarName } from "./env-var-name";
 export { isStandardBase64 } from "./base64";

@@ -11,6 +11,7 @@ import { publicKeyBase64, sodiumReady } from "./keys";
 import { matchTemplate, pathSegments, resolveDotSegments } from "./routes";
 import { type EmulatorSnapshot, restoreSnapshot, takeSnapshot } from "./snapshot";
 import { EnvironmentRecord, RepositoryRecord, Store } from "./store";
+import { environmentVariables, writeVariable } from "./variables";
 import { Clock, epochSeconds, isoSeconds } from "./time";
 
 /** Options for {@link GithubEmulator.start}. */
@@ -34,6 +35,14 @@ export interface EmulatorOptions {
    * shows nothing. Default 0.
    */
   latencyMs?: number;
+}
+
+/** A comment on an issue or pull request, as {@link GithubEmulator.issueComments} returns it. */
+export interface IssueCommentInfo {
+  readonly id: number;
+  readonly body: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
 }
 
 /** A secret as listed by GitHub; times are ISO 8601 with second precision, e.g. "2024-01-02T03:04:05Z". */
@@ -218,6 +227,16 @@ export class GithubEmulator {
     }));
   }
 
+  /** Comments posted on an issue or pull request, oldest first (what a plan-posting workflow wrote). */
+  issueComments(repository: string, issueNumber: number): IssueCommentInfo[] {
+    return this.store.comments.of(this.repo(repository), issueNumber).map((c) => ({
+      id: c.id,
+      body: c.body,
+      createdAt: isoSeconds(c.createdAt),
+      updatedAt: isoSeconds(c.updatedAt),
+    }));
+  }
+
   /**
    * Creates or changes a secret as someone outside the client would (in the UI, another tool),
    * with GitHub's rules enforced. `updated_at` becomes at least 5 s later than the last write,
@@ -231,6 +250,21 @@ export class GithubEmulator {
   /** Deletes a secret as someone outside the client would. Returns whether it existed. */
   deleteSecretOutOfBand(repository: string, environment: string, name: string): boolean {
     return this.store.deleteSecret(this.env(repository, environment), name);
+  }
+
+  /** The value of an environment variable (name case-insensitive), or undefined if there is none. */
+  getVariableValue(repository: string, environment: string, name: string): string | undefined {
+    return environmentVariables(this.env(repository, environment)).get(name.toUpperCase())?.value;
+  }
+
+  /** Creates or changes an environment variable as someone outside the client would; GitHub's rules apply. */
+  setVariableOutOfBand(repository: string, environment: string, name: string, value: string): void {
+    writeVariable(this.env(repository, environment), name, value, epochSeconds(this.clock), "upsert");
+  }
+
+  /** Deletes an environment variable as someone outside the client would. Returns whether it existed. */
+  deleteVariableOutOfBand(repository: string, environment: string, name: string): boolean {
+    return environmentVariables(this.env(repository, environment)).delete(name.toUpperCase());
   }
 
   // ---- faults and request counts ---------------------------------------------------------------

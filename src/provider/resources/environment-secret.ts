@@ -7,11 +7,9 @@ import {
   fingerprintSealed,
   type Fingerprinter,
   formatImportId,
-  GithubSecretsError,
   normalizeSecretName,
   parseImportId,
   saltOf,
-  sameIgnoringCase,
   type SecretAddress,
 } from "../../lifecycle";
 import {
@@ -26,6 +24,8 @@ import {
   type Value,
 } from "../framework";
 import type { ProviderData } from "../provider-config";
+import { environmentAddressAttributes } from "./environment-address";
+import { checkAttributes, explainFailure } from "./resource-diagnostics";
 import { fingerprintModeChanged } from "./fingerprint-mode";
 import { checkValueSourceShape, type ResolvedSource, resolveValueSource } from "./value-source";
 
@@ -44,20 +44,7 @@ const attributes: Attributes = {
     computed: true,
     description: "`owner/repo:environment:SECRET_NAME`, also the import id.",
   },
-  repository: {
-    type: "string",
-    required: true,
-    // GitHub compares repository and environment names without letter case: a change of case only
-    // is the same secret, updated in place (a replacement would delete what it just created).
-    requiresReplace: (prior, planned) => !sameIgnoringCase(String(prior), String(planned)),
-    description: "Repository as `owner/name`.",
-  },
-  environment: {
-    type: "string",
-    required: true,
-    requiresReplace: (prior, planned) => !sameIgnoringCase(String(prior), String(planned)),
-    description: "Name of the repository's environment; '/', spaces and non-ASCII are fine.",
-  },
+  ...environmentAddressAttributes,
   secret_name: {
     type: "string",
     required: true,
@@ -80,6 +67,12 @@ const attributes: Attributes = {
     type: "string",
     optional: true,
     description: "Name of an environment variable the provider reads the value from, at plan and at apply.",
+  },
+  value_json_key: {
+    type: "string",
+    optional: true,
+    description:
+      "With value_env: the variable holds a JSON object of strings and the value is this member of it (one variable for many secrets).",
   },
   encrypted_value: {
     type: "string",
@@ -126,16 +119,11 @@ function str(value: Value | undefined): string | undefined {
 
 /** Address problems, pointing at the attribute to fix; unknown values are checked later. */
 function checkAddress(config: ObjectValue): Diagnostic[] {
-  const checks: Array<[string, (v: string) => string[]]> = [
+  return checkAttributes(config, [
     ["repository", checkRepository],
     ["environment", checkEnvironmentName],
     ["secret_name", checkSecretName],
-  ];
-  return checks.flatMap(([attribute, check]) => {
-    const value = config[attribute];
-    if (typeof value !== "string") return [];
-    return check(value).map((summary): Diagnostic => ({ severity: "error", summary, attribute }));
-  });
+  ]);
 }
 
 function sourceOrThrow(config: ObjectValue, env: NodeJS.ProcessEnv): ResolvedSource {
@@ -176,14 +164,8 @@ async function plannedFingerprint(
 
 /** Errors from below become diagnostics naming the secret; their messages hold no value or token. */
 function explain(error: unknown, address: SecretAddress, action: string): never {
-  if (error instanceof DiagnosticError) throw error;
   const where = `${address.repository}, environment "${address.environment}", secret ${address.secretName}`;
-  const message = error instanceof Error ? error.message : String(error);
-  const summary =
-    error instanceof GithubSecretsError
-      ? `Cannot ${action} the secret`
-      : `Cannot ${action} the secret: unexpected error`;
-  throw new DiagnosticError({ severity: "error", summary, detail: `${where}: ${message}` });
+  return explainFailure(error, where, "secret", action);
 }
 
 /** Logs a delete's outcome; a secret kept because someone else wrote it since is worth a warning. */
@@ -379,6 +361,7 @@ export const environmentSecretResource: ResourceDefinition<ProviderData> = {
         secret_name: address.secretName,
         value: null,
         value_env: null,
+        value_json_key: null,
         encrypted_value: null,
         key_id: null,
         value_fingerprint: null,
