@@ -115,8 +115,9 @@ describe("pacing and retries", () => {
       await Promise.all(["A", "B", "C"].map((name) => lifecycle.create(at(name), value)));
       return Date.now() - started;
     };
-    expect(await timeThreeWrites({ write_delay_ms: 300 })).toBeGreaterThanOrEqual(550);
-    expect(await timeThreeWrites({})).toBeLessThan(550);
+    // Wide margins: the machine may be busy (a tight bound failed at load 20 on 2 cores).
+    expect(await timeThreeWrites({ write_delay_ms: 1000 })).toBeGreaterThanOrEqual(1900);
+    expect(await timeThreeWrites({})).toBeLessThan(1900);
   });
 
   test("max_retries bounds how often a 5xx is retried", async () => {

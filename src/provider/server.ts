@@ -22,9 +22,15 @@ type UnaryCall = grpc.ServerUnaryCall<Message, Message>;
 function unary(handler: RpcHandler, logger: Logger, rpc: string): grpc.handleUnaryCall<Message, Message> {
   return (call: UnaryCall, callback: grpc.sendUnaryData<Message>) => {
     const controller = new AbortController();
-    call.on("cancelled", () => controller.abort());
+    let answered = false;
+    // Only a call Terraform gives up on is aborted: grpc-js may report a stream closing after the
+    // answer as a cancellation too, and aborting then built an AbortError for nothing.
+    call.on("cancelled", () => answered || controller.abort());
     handler(call.request, controller.signal).then(
-      (reply) => callback(null, reply),
+      (reply) => {
+        answered = true;
+        callback(null, reply);
+      },
       (error: unknown) => {
         // Handlers report failures as diagnostics; reaching this is a bug in the plumbing.
         logger.error("rpc crashed", {
