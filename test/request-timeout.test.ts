@@ -25,7 +25,7 @@ function underForcedGc(scenario: string): Promise<Outcome> {
     execFile(
       process.execPath,
       ["--expose-gc", "--import", "tsx", FIXTURE, scenario],
-      { cwd: REPO_ROOT, timeout: 30_000 },
+      { cwd: REPO_ROOT, timeout: 40_000 },
       (error, stdout, stderr) => {
         const line = stdout.trim().split("\n").pop() ?? "";
         try {
@@ -44,19 +44,22 @@ describe("under forced garbage collection, with a caller signal", () => {
   test("a stalled answer is abandoned after the timeout and the request retried", async () => {
     const outcome = await underForcedGc("stalls-once");
     expect(outcome).toMatchObject({ ok: true, requests: 2 });
-    expect(outcome.ms).toBeLessThan(8_000);
-  }, 40_000);
+    expect(outcome.ms).toBeLessThan(20_000); // far below the 60 s stall; wide for a busy machine
+  }, 60_000);
 
   test("a server that never answers fails by itself within retries × timeout, naming the timeout", async () => {
     const outcome = await underForcedGc("never-answers");
     expect(outcome.ok).toBe(false);
-    // 3 attempts of 0.5 s and two short back-offs; the rest is start-up under constant GC.
-    expect(outcome.ms).toBeLessThan(8_000);
-    expect(outcome.requests).toBe(3);
+    // 3 attempts of 0.5 s and two short back-offs; the rest is start-up under constant GC. Bounds
+    // for a busy machine (load 30 on 2 cores): far below the 60 s stall a lost timer would give,
+    // and an attempt whose 0.5 s ran out while still connecting never reaches the emulator's count.
+    expect(outcome.ms).toBeLessThan(20_000);
+    expect(outcome.requests).toBeGreaterThanOrEqual(1);
+    expect(outcome.requests).toBeLessThanOrEqual(3);
     expect(outcome.error).toMatch(/did not answer within 0\.5 s on any of 3 attempts/);
     expect(outcome.error).toMatch(/request_timeout_ms/);
     expect(outcome.error).not.toMatch(/GitHub answered 500/);
-  }, 40_000);
+  }, 60_000);
 });
 
 describe("what failed, and against which URL", () => {
