@@ -8,16 +8,24 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, w
 import { join } from "node:path";
 import { MAGIC_COOKIE_VALUE } from "../src/provider/protocol/handshake";
 import { GithubEmulator } from "../src/testing";
-import { PROVIDER_SOURCE, REPO_ROOT, requireTerraform, TerraformDir, TMP_ROOT } from "./helpers/terraform";
+import {
+  flatText,
+  oneSecretStack,
+  REPO_ROOT,
+  requireTerraform,
+  type TerraformDir,
+  TMP_ROOT,
+} from "./helpers/terraform";
 
 jest.setTimeout(120_000);
 
 const BUNDLE = join(REPO_ROOT, "dist", "provider-bundle", "terraform-provider-ghsecrets.cjs");
 const REPO = "acme/api";
-const flat = (text: string) => text.replace(/\s+/g, " ");
+const flat = flatText;
 
 const children: ChildProcess[] = [];
 const cleanup: string[] = [];
+const dirs: TerraformDir[] = [];
 let emulator: GithubEmulator;
 
 beforeAll(async () => {
@@ -29,6 +37,7 @@ afterAll(async () => {
   for (const child of children)
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   for (const path of cleanup) rmSync(path, { recursive: true, force: true });
+  for (const dir of dirs) dir.remove();
   await emulator?.stop();
 });
 
@@ -72,27 +81,8 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once("exit", () => resolve()));
 }
 
-/** A working directory with one secret against the emulator, initialised. */
-async function stack(name: string, env: Record<string, string> = {}) {
-  const tf = new TerraformDir(name, { GITHUB_TOKEN: emulator.token, S: "value", ...env });
-  cleanup.push(tf.dir, tf.cliConfig);
-  tf.writeConfig({
-    terraform: { required_providers: { ghsecrets: { source: PROVIDER_SOURCE } } },
-    provider: { ghsecrets: { base_url: emulator.url, write_delay_ms: 0 } },
-    resource: {
-      ghsecrets_environment_secret: {
-        s: {
-          repository: REPO,
-          environment: "production",
-          secret_name: `${name.toUpperCase()}_S`,
-          value_env: "S",
-        },
-      },
-    },
-  });
-  await tf.ok(["init"]);
-  return tf;
-}
+const stack = (name: string, env: Record<string, string> = {}) =>
+  oneSecretStack(name, emulator, { env, created: dirs });
 
 describe("a long TMPDIR (item 5)", () => {
   test("a 200-byte TMPDIR: terraform plans and applies (the provider does not listen on a too-long socket path)", async () => {
