@@ -5,6 +5,7 @@ import {
   GithubSecretsError,
   GithubUnavailableError,
   MissingPermissionError,
+  NoAnswerError,
   RepositoryNotFoundError,
   ValidationFailedError,
 } from "./errors";
@@ -14,6 +15,7 @@ import {
   type AttemptFailure,
   BASE_URL,
   formatDuration,
+  NOT_SENT,
   TIMED_OUT_AFTER_MS,
 } from "./request-timeout";
 
@@ -75,6 +77,8 @@ export function translateError(
       said,
     );
   }
+  const notSent = (failure as { [NOT_SENT]?: string })[NOT_SENT];
+  if (notSent) return new NoAnswerError(subject, `not sent: an earlier request failed: ${notSent}`);
   // Octokit reports "no HTTP answer at all" (refused, DNS, reset, our timeout) as a 500 without a response.
   if (status === 500 && !failure.response)
     return noAnswer(failure as OctokitFailure & AttemptFailure, subject);
@@ -170,17 +174,15 @@ function noAnswer(failure: OctokitFailure & AttemptFailure, subject: CallSubject
   const where = target ? displayUrl(target) : "the GitHub API";
   const timeoutMs = failure[TIMED_OUT_AFTER_MS];
   if (timeoutMs !== undefined) {
-    return new GithubUnavailableError(
+    return new NoAnswerError(
       subject,
-      0,
       `${where} did not answer within ${formatDuration(timeoutMs)}${tries}: check that it is reachable and ` +
         "working, or raise the provider's request_timeout_ms if it is only slow",
     );
   }
   const cause = sanitizeTransportMessage(transportCause(failure)) ?? "no answer";
-  return new GithubUnavailableError(
+  return new NoAnswerError(
     subject,
-    0,
     `could not reach ${where} (${cause})${tries}: check base_url (or GITHUB_API_URL) and the network`,
   );
 }
