@@ -143,9 +143,8 @@ test("after a request got no answer on any attempt, later requests fail at once 
       /did not answer within 0\.4 s on any of 2 attempts: .*\(repository acme\/api, environment "production", secret S0\)$/,
     );
     // Terraform starts the next resources as earlier ones finish: they must not each wait 2 × 0.4 s.
-    const started = Date.now();
+    // Proof that they did not: no further PUT reached the emulator (counted below).
     const later = await Promise.all([1, 2, 3, 4, 5].map(put));
-    expect(Date.now() - started).toBeLessThan(300);
     for (const [i, message] of later.entries()) {
       expect(message).toMatch(
         /^not sent: an earlier request failed: http:\/\/127\.0\.0\.1:\d+ did not answer within 0\.4 s/,
