@@ -4,7 +4,16 @@
  * `kill -9` are removed, live ones never.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { MAGIC_COOKIE_VALUE } from "../src/provider/protocol/handshake";
 import { GithubEmulator } from "../src/testing";
@@ -114,7 +123,7 @@ describe("a long TMPDIR (item 5)", () => {
 });
 
 describe("stale socket directories (item 9)", () => {
-  test("a start removes the directories of providers killed with -9, and keeps live and fresh ones", async () => {
+  test("a start removes the directories of providers killed with -9, and keeps live and young ones", async () => {
     const tmp = shortTmp();
     const killed = startProvider({ TMPDIR: tmp });
     const killedSocket = (await killed.firstLine).split("|")[3]!;
@@ -122,12 +131,21 @@ describe("stale socket directories (item 9)", () => {
     await exited(killed.child);
     const staleDir = join(killedSocket, "..");
     expect(existsSync(killedSocket)).toBe(true);
+    // Killed two minutes ago. A younger directory is kept: a provider still starting has a socket
+    // that refuses connections too (between bind and listen).
+    const twoMinutesAgo = new Date(Date.now() - 120_000);
+    utimesSync(staleDir, twoMinutesAgo, twoMinutesAgo);
+    const youngKilled = startProvider({ TMPDIR: tmp });
+    const youngSocket = (await youngKilled.firstLine).split("|")[3]!;
+    youngKilled.child.kill("SIGKILL");
+    await exited(youngKilled.child);
 
     const live = startProvider({ TMPDIR: tmp });
     const liveSocket = (await live.firstLine).split("|")[3]!;
-    // Just created by a provider that has not listened yet: must be left alone too.
+    // Just created by a provider that has not listened yet, or long ago by a live one: kept.
     const fresh = join(tmp, "tf-ghsecrets-fresh1");
     mkdirSync(fresh);
+    utimesSync(join(liveSocket, ".."), twoMinutesAgo, twoMinutesAgo);
     const foreign = join(tmp, "tf-other-plugin");
     mkdirSync(foreign);
     writeFileSync(join(foreign, "plugin.sock"), "");
@@ -140,12 +158,15 @@ describe("stale socket directories (item 9)", () => {
     expect(existsSync(liveSocket)).toBe(true);
     expect(existsSync(nextSocket)).toBe(true);
     expect(existsSync(fresh)).toBe(true);
+    expect(existsSync(youngSocket)).toBe(true);
     expect(existsSync(join(foreign, "plugin.sock"))).toBe(true);
 
     live.child.kill("SIGTERM");
     next.child.kill("SIGTERM");
     await Promise.all([exited(live.child), exited(next.child)]);
-    expect(readdirSync(tmp).sort()).toEqual(["tf-ghsecrets-fresh1", "tf-other-plugin"]);
+    expect(readdirSync(tmp).sort()).toEqual(
+      ["tf-ghsecrets-fresh1", "tf-other-plugin", youngSocket.split("/").at(-2)!].sort(),
+    );
   });
 });
 

@@ -12,7 +12,12 @@ const SUFFIX_LENGTH = 6;
  * macOS and the BSDs, with its terminating NUL.
  */
 export const MAX_SOCKET_PATH_BYTES = process.platform === "linux" ? 107 : 103;
-/** A directory without a socket younger than this may belong to a provider that is still starting. */
+/**
+ * Younger directories are never removed: they may belong to a provider still starting. Its socket
+ * refuses connections between bind() and listen() (separate system calls, a long gap on a loaded
+ * machine), exactly like the socket of a killed one. Measured: without the grace, concurrent starts
+ * under load removed each other's directories ("Plugin did not respond").
+ */
 const STARTING_GRACE_MS = 60_000;
 const PROBE_TIMEOUT_MS = 1000;
 /** Bounds the start-up cleanup in a temporary directory shared by many programs. */
@@ -58,8 +63,8 @@ function probe(socketPath: string): Promise<Liveness> {
 /**
  * Removes the socket directories that providers killed with `kill -9` (no exit handler ran) left
  * in `baseDir`. Only this provider's directories (by prefix), only the current user's, and only
- * stale ones: a socket nobody listens on any more, or no socket at all in a directory older than a
- * minute. A concurrent provider's live socket accepts the probe and is kept. Returns how many went.
+ * stale ones: older than a minute, and with a socket nobody listens on any more (or none at all).
+ * A concurrent provider's live socket accepts the probe and is kept. Returns how many went.
  */
 export async function removeStaleSocketDirs(baseDir: string, own?: string): Promise<number> {
   let names: string[];
@@ -76,10 +81,9 @@ export async function removeStaleSocketDirs(baseDir: string, own?: string): Prom
     try {
       const stat = lstatSync(dir);
       if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid)) continue;
+      if (Date.now() - stat.mtimeMs < STARTING_GRACE_MS) continue;
       const liveness = await probe(join(dir, SOCKET_FILE));
-      const stale =
-        liveness === "dead" || (liveness === "absent" && Date.now() - stat.mtimeMs > STARTING_GRACE_MS);
-      if (!stale) continue;
+      if (liveness !== "dead" && liveness !== "absent") continue;
       rmSync(dir, { recursive: true, force: true });
       removed++;
     } catch {
