@@ -134,8 +134,12 @@ export class EnvironmentSecretLifecycle {
     options: CallOptions,
   ): Promise<WriteResult> {
     if (source.kind === "sealed") {
-      const result = await this.client.putSecret(target, source, options);
-      return { created: result.created, updatedAt: result.answeredAt };
+      try {
+        const result = await this.client.putSecret(target, source, options);
+        return { created: result.created, updatedAt: result.answeredAt };
+      } catch (error) {
+        throw await this.staleKeyOr(error, target, source.keyId, options);
+      }
     }
     const sizeProblems = checkValueSize(source.value);
     if (sizeProblems.length > 0) throw new InvalidSecretError(target, sizeProblems);
@@ -150,6 +154,29 @@ export class EnvironmentSecretLifecycle {
       if (fresh.keyId === key.keyId) throw error;
       return this.sealAndPut(target, source.value, fresh, options);
     }
+  }
+
+  /**
+   * A value sealed by the user cannot be sealed again here: when GitHub refuses it and the
+   * environment's key is no longer the one it was sealed for, say so and give the current key.
+   */
+  private async staleKeyOr(
+    error: unknown,
+    target: SecretRef,
+    sealedFor: string,
+    options: CallOptions,
+  ): Promise<unknown> {
+    if (!(error instanceof ValidationFailedError)) return error;
+    const current = await this.client
+      .getPublicKey(target, { ...options, refresh: true })
+      .catch(() => undefined);
+    if (!current || current.keyId === sealedFor) return error;
+    return new GithubSecretsError(
+      target,
+      422,
+      `the environment's key was rotated: seal the value again with key ${current.keyId} ` +
+        `(public key ${current.key}); it was sealed for key ${sealedFor}`,
+    );
   }
 
   private async sealAndPut(

@@ -169,3 +169,42 @@ export function providerConfig(
     ...extra,
   };
 }
+
+/** Terraform wraps diagnostics at 80 columns: compare text with whitespace runs made one space. */
+export function flatText(text: string): string {
+  return text.replace(/\s+/g, " ");
+}
+
+/**
+ * An initialised working directory with one secret, `<NAME>_S` in acme/api's "production"
+ * environment, whose value comes from the variable S, against `api` (the emulator) with the given
+ * provider settings. Removed with the other directories of `created`.
+ */
+export async function oneSecretStack(
+  name: string,
+  api: { url: string; token: string },
+  options: {
+    provider?: Record<string, unknown>;
+    env?: Record<string, string>;
+    created?: TerraformDir[];
+  } = {},
+): Promise<TerraformDir> {
+  const tf = new TerraformDir(name, { GITHUB_TOKEN: api.token, S: "value", ...options.env });
+  options.created?.push(tf);
+  tf.writeConfig({
+    terraform: { required_providers: { ghsecrets: { source: PROVIDER_SOURCE } } },
+    provider: { ghsecrets: { base_url: api.url, write_delay_ms: 0, ...options.provider } },
+    resource: {
+      ghsecrets_environment_secret: {
+        s: {
+          repository: "acme/api",
+          environment: "production",
+          secret_name: `${name.toUpperCase()}_S`,
+          value_env: "S",
+        },
+      },
+    },
+  });
+  await tf.ok(["init"]);
+  return tf;
+}
