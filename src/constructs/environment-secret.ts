@@ -8,7 +8,7 @@ import {
   normalizeSecretName,
 } from "../rules";
 import { EnvironmentSecretResource } from "./environment-secret-resource";
-import { constructError } from "./errors";
+import { constructError, describeType } from "./errors";
 import { GithubSecretsProvider } from "./provider";
 import { registerSecret } from "./secret-registry";
 import type { SecretValue } from "./secret-value";
@@ -98,6 +98,11 @@ export class EnvironmentSecret extends Construct {
     ];
     if (props.value === undefined || props.value === null) {
       problems.push('value is missing: give one, such as SecretValue.fromEnv("DB_PASSWORD")');
+    } else if (typeof (props.value as Partial<SecretValue>).bind !== "function") {
+      problems.push(
+        `value must be a SecretValue, got ${describeType(props.value)}: make one with a factory, such as ` +
+          'SecretValue.fromEnv("DB_PASSWORD")',
+      );
     }
     const stack = TerraformStack.of(this);
     if (props.provider !== undefined && TerraformStack.of(props.provider) !== stack) {
@@ -136,6 +141,7 @@ export class EnvironmentSecret extends Construct {
       repository: this.repository,
       environment: this.environment,
       secretName: this.secretName,
+      baseUrl: () => this.provider.baseUrl,
     });
   }
 

@@ -2,7 +2,7 @@ import { inspect } from "node:util";
 import { Annotations, TerraformVariable, Token } from "cdktf";
 import type { IConstruct } from "constructs";
 import { checkValueSize } from "../rules";
-import { constructError } from "./errors";
+import { constructError, describeType } from "./errors";
 
 /**
  * The attributes of `ghsecrets_environment_secret` that carry a value; exactly one source is set.
@@ -107,6 +107,10 @@ export class SecretValue {
   public bind(scope: IConstruct): SecretValueConfig {
     const fail = (...problems: string[]) => constructError("EnvironmentSecret", scope, problems);
     const s = this.source;
+    const typeProblems = sourceTypeProblems(s);
+    if (typeProblems.length > 0) {
+      throw fail(...typeProblems);
+    }
     switch (s.kind) {
       case "env":
         if (!Token.isUnresolved(s.name) && !ENV_NAME.test(s.name)) {
@@ -166,6 +170,44 @@ export class SecretValue {
   public [inspect.custom](): string {
     return this.toString();
   }
+}
+
+/**
+ * From JavaScript any argument can reach a factory; say which one has the wrong type, before the
+ * checks below fail on it with a message such as "keyId.trim is not a function".
+ */
+function sourceTypeProblems(s: Source): string[] {
+  const strings: Array<[string, string, unknown]> =
+    s.kind === "env"
+      ? [["fromEnv", "name", s.name]]
+      : s.kind === "token"
+        ? [["fromToken", "expression", s.expression]]
+        : s.kind === "encrypted"
+          ? [
+              ["encrypted", "ciphertext", s.ciphertext],
+              ["encrypted", "keyId", s.keyId],
+            ]
+          : s.kind === "plaintext"
+            ? [["unsafePlainText", "text", s.text]]
+            : [];
+  const problems = strings
+    .filter(([, , value]) => typeof value !== "string")
+    .map(
+      ([factory, arg, value]) =>
+        `SecretValue.${factory}(): ${arg} must be a string, got ${describeType(value)}`,
+    );
+  // Not instanceof: the variable may come from another copy of cdktf.
+  const variable = s.kind === "variable" ? (s.variable as unknown) : undefined;
+  if (
+    s.kind === "variable" &&
+    !(TerraformVariable.isTerraformElement(variable) && typeof s.variable.stringValue === "string")
+  ) {
+    problems.push(
+      `SecretValue.fromVariable(): variable must be a TerraformVariable, got ${describeType(s.variable)}: ` +
+        `pass new TerraformVariable(stack, "name", { sensitive: true })`,
+    );
+  }
+  return problems;
 }
 
 function checkVariable(scope: IConstruct, variable: TerraformVariable): void {

@@ -10,3 +10,4 @@ export {
 } from "./limits";
 export { formatImportId, parseImportId, type SecretAddress } from "./import-id";
 export { secretIdentityKey, sameIgnoringCase, type SecretIdentityParts } from "./secret-identity";
+export { apiRootKey, GITHUB_DOT_COM_API } from "./api-root";
