@@ -139,6 +139,33 @@ describe("pacing and retries", () => {
   });
 });
 
+describe("fingerprint_key_env", () => {
+  const key = "0123456789abcdef0123456789abcdef";
+  test("unset: scrypt fingerprints; naming a variable that holds a key: keyed (HMAC) fingerprints", async () => {
+    const base = { token: emulator.token, base_url: emulator.url };
+    expect((await configured(base)).fingerprints.mode).toBe("scrypt");
+    const keyed = await configured({ ...base, fingerprint_key_env: "FP_KEY" }, { FP_KEY: key });
+    expect(keyed.fingerprints.mode).toBe("keyed");
+    expect(await keyed.fingerprints.fingerprint("v")).toMatch(/^hmac1\$/);
+  });
+
+  test("a variable that is not set, or a short key: an error on the attribute saying what to do", async () => {
+    const base = { token: emulator.token, base_url: emulator.url, fingerprint_key_env: "FP_KEY" };
+    const [missing] = await diagnosticsOf(base, {});
+    expect(missing).toMatchObject({
+      severity: "error",
+      attribute: "fingerprint_key_env",
+      summary: "The environment variable FP_KEY (fingerprint_key_env) is not set",
+    });
+    expect(missing!.detail).toMatch(/Export FP_KEY .* or remove fingerprint_key_env/);
+    const [short] = await diagnosticsOf(base, { FP_KEY: "too-short" });
+    expect(short).toMatchObject({ attribute: "fingerprint_key_env" });
+    expect(short!.summary).toMatch(/too short/);
+    expect(short!.detail).toMatch(/9 bytes long; it must be at least 32 .*openssl rand -base64 32/);
+    expect(JSON.stringify(short)).not.toContain("too-short");
+  });
+});
+
 describe("validateProviderConfig", () => {
   test("numbers must be whole and not negative; one private key source at most", () => {
     expect(validateProviderConfig({ write_delay_ms: 250, max_retries: 0 })).toEqual([]);

@@ -5,6 +5,7 @@ import {
   credentialsFromEnvironment,
   EnvironmentSecretsClient,
 } from "../github";
+import { createFingerprinter, type Fingerprinter, FingerprintKeyError } from "../crypto";
 import { EnvironmentSecretLifecycle } from "../lifecycle";
 import {
   type Attributes,
@@ -21,6 +22,8 @@ export interface ProviderData {
   readonly lifecycle: EnvironmentSecretLifecycle;
   /** The environment the provider reads `value_env` variables from. */
   readonly env: NodeJS.ProcessEnv;
+  /** How value fingerprints are made: scrypt, or an HMAC when `fingerprint_key_env` names a key. */
+  readonly fingerprints: Fingerprinter;
 }
 
 export const providerAttributes: Attributes = {
@@ -69,6 +72,12 @@ export const providerAttributes: Attributes = {
     optional: true,
     description:
       "Minimum gap between two writes, in milliseconds. Default 1000, as GitHub asks of integrations; 0 when base_url is a loopback address (the emulator).",
+  },
+  fingerprint_key_env: {
+    type: "string",
+    optional: true,
+    description:
+      "Name of an environment variable holding a random key (at least 32 bytes, e.g. `openssl rand -base64 32`) that makes value fingerprints keyed HMACs: microseconds to derive, and no guess of a value can be tested from the state without the key. Unset: salted scrypt. Changing or removing the key rewrites every secret once (same values); the plan says so.",
   },
   max_retries: {
     type: "number",
@@ -186,6 +195,31 @@ async function resolveCredentials(
   );
 }
 
+/** The fingerprint mode `fingerprint_key_env` asks for, or a diagnostic pointing at it. */
+function fingerprinterFor(config: ObjectValue, env: NodeJS.ProcessEnv): Fingerprinter | Diagnostic {
+  const variable = text(config.fingerprint_key_env);
+  if (!variable) return createFingerprinter();
+  const key = env[variable];
+  const problem = (summary: string, detail: string): Diagnostic => ({
+    severity: "error",
+    summary,
+    detail,
+    attribute: "fingerprint_key_env",
+  });
+  if (!key) {
+    return problem(
+      `The environment variable ${variable} (fingerprint_key_env) is not set`,
+      `Export ${variable} with the fingerprint key where terraform runs (e.g. from a CI secret), or remove fingerprint_key_env to use scrypt fingerprints.`,
+    );
+  }
+  try {
+    return createFingerprinter(key);
+  } catch (error) {
+    if (!(error instanceof FingerprintKeyError)) throw error;
+    return problem(`The fingerprint key in ${variable} (fingerprint_key_env) is too short`, error.message);
+  }
+}
+
 /** Builds the client and lifecycle once per provider process. No network call happens here. */
 export async function configureProvider(
   config: ObjectValue,
@@ -206,6 +240,8 @@ export async function configureProvider(
   }
   const credentials = await resolveCredentials(config, env);
   if ("severity" in credentials) return { diagnostics: [credentials] };
+  const fingerprints = fingerprinterFor(config, env);
+  if ("severity" in fingerprints) return { diagnostics: [fingerprints] };
 
   const maxRetries = count(config.max_retries);
   const baseUrl = text(config.base_url) ?? baseUrlFromEnvironment(env);
@@ -216,5 +252,5 @@ export async function configureProvider(
     retry: maxRetries === undefined ? undefined : { maxRetries, maxRateLimitWaits: maxRetries },
     logger: ctx.logger,
   });
-  return { data: { lifecycle: new EnvironmentSecretLifecycle(client), env } };
+  return { data: { lifecycle: new EnvironmentSecretLifecycle(client), env, fingerprints } };
 }

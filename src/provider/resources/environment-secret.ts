@@ -1,4 +1,4 @@
-import { fingerprintSealed, fingerprintValue, refingerprint, saltOf } from "../../crypto";
+import { fingerprintSealed, type Fingerprinter, saltOf } from "../../crypto";
 import { GithubSecretsError } from "../../github";
 import { type DeleteResult, type SecretAddress, formatImportId, parseImportId } from "../../lifecycle";
 import {
@@ -21,6 +21,7 @@ import {
   type Value,
 } from "../framework";
 import type { ProviderData } from "../provider-config";
+import { fingerprintModeChanged } from "./fingerprint-mode";
 import { checkValueSourceShape, type ResolvedSource, resolveValueSource } from "./value-source";
 
 /**
@@ -90,7 +91,7 @@ const attributes: Attributes = {
     type: "string",
     computed: true,
     description:
-      "Changes when the value changes; a salted scrypt digest that does not make the value cheap to guess.",
+      "Changes when the value changes: a salted scrypt digest that does not make the value cheap to guess, or an HMAC under the key named by the provider's fingerprint_key_env.",
   },
   created_at: {
     type: "string",
@@ -151,14 +152,20 @@ function sourceOrThrow(config: ObjectValue, env: NodeJS.ProcessEnv): ResolvedSou
 }
 
 /** The fingerprint a plan can promise, or UNKNOWN when only apply can tell (new salt, unknown value). */
-async function plannedFingerprint(source: ResolvedSource, prior: ObjectValue | null): Promise<Value> {
+async function plannedFingerprint(
+  source: ResolvedSource,
+  prior: ObjectValue | null,
+  fingerprints: Fingerprinter,
+): Promise<Value> {
   switch (source.kind) {
     case "unknown":
       return UNKNOWN;
     case "sealed":
       return fingerprintSealed(source.encryptedValue, source.keyId);
     case "plaintext":
-      return prior ? ((await refingerprint(source.value, str(prior.value_fingerprint))) ?? UNKNOWN) : UNKNOWN;
+      return prior
+        ? ((await fingerprints.refingerprint(source.value, str(prior.value_fingerprint))) ?? UNKNOWN)
+        : UNKNOWN;
   }
 }
 
@@ -222,11 +229,12 @@ export const environmentSecretResource: ResourceDefinition<ProviderData> = {
     const source = sourceOrThrow(config, provider.env);
     const replacing = prior !== null && attributesForcingReplacement(attributes, prior, proposed).length > 0;
     const base = replacing ? null : prior;
-    const fingerprint = await plannedFingerprint(source, base);
+    const fingerprint = await plannedFingerprint(source, base, provider.fingerprints);
     const unchanged = base !== null && fingerprint === base.value_fingerprint;
     const addressKnown = ADDRESS_ATTRIBUTES.every((name) => typeof proposed[name] === "string");
 
     return {
+      diagnostics: unchanged ? [] : fingerprintModeChanged(provider.fingerprints, base?.value_fingerprint),
       planned: {
         ...proposed,
         id: addressKnown ? formatImportId(addressOf(proposed)) : UNKNOWN,
@@ -284,7 +292,7 @@ export const environmentSecretResource: ResourceDefinition<ProviderData> = {
         ? planned.value_fingerprint
         : source.kind === "sealed"
           ? fingerprintSealed(source.encryptedValue, source.keyId)
-          : await fingerprintValue(
+          : await provider.fingerprints.fingerprint(
               source.value,
               isCreate ? undefined : saltOf(str(prior?.value_fingerprint)),
             );
