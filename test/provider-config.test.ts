@@ -180,3 +180,46 @@ describe("validateProviderConfig", () => {
     );
   });
 });
+
+describe("base_url and request_timeout_ms (issue 7)", () => {
+  test.each(["api.github.com", "not a url", "ftp://github.example.com"])(
+    "base_url %j is refused at validate, pointing at the attribute",
+    (baseUrl) => {
+      const [problem] = validateProviderConfig({ base_url: baseUrl });
+      expect(problem).toMatchObject({ severity: "error", attribute: "base_url" });
+      expect(problem!.summary).toMatch(
+        /^Invalid base_url: base URL .* is not an http\(s\) URL: give the REST API root/,
+      );
+    },
+  );
+
+  test("an invalid GITHUB_API_URL is refused at configure, naming the variable", async () => {
+    const [problem] = await diagnosticsOf(
+      {},
+      { GITHUB_TOKEN: "t", GITHUB_API_URL: "github.example.com/api/v3" },
+    );
+    expect(problem!.summary).toMatch(
+      /^Invalid GITHUB_API_URL: base URL "github.example.com\/api\/v3" is not an http\(s\) URL/,
+    );
+  });
+
+  test("request_timeout_ms bounds each attempt; 0 and fractions are refused", async () => {
+    expect(validateProviderConfig({ request_timeout_ms: 0 }).map((d) => d.attribute)).toEqual([
+      "request_timeout_ms",
+    ]);
+    expect(validateProviderConfig({ request_timeout_ms: 2.5 }).map((d) => d.attribute)).toEqual([
+      "request_timeout_ms",
+    ]);
+    emulator.injectFault({ kind: "delay", ms: 10_000, count: Infinity, match: { method: "GET" } });
+    const { lifecycle } = await configured({
+      token: emulator.token,
+      base_url: emulator.url,
+      request_timeout_ms: 200,
+      max_retries: 1,
+    });
+    const started = Date.now();
+    const error = (await lifecycle.create(at("A"), value).catch((e: unknown) => e)) as Error;
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(error.message).toMatch(/did not answer within 0\.2 s on any of 2 attempts/);
+  });
+});

@@ -59,7 +59,16 @@ export class InvalidSecretError extends Error {
     readonly address: SecretRef,
     readonly problems: string[],
   ) {
-    super(`${address.repository} / ${address.environment} / ${address.secretName}: ${problems.join("; ")}`);
+    // A name holding a control character is shown escaped (JSON-style), never raw on a terminal.
+    const shown = [address.repository, address.environment, address.secretName].map((part) =>
+      /[\u0000-\u001f\u007f-\u009f]/.test(part)
+        ? JSON.stringify(part).replace(
+            /[\u007f-\u009f]/g,
+            (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+          )
+        : part,
+    );
+    super(`${shown.join(" / ")}: ${problems.join("; ")}`);
     this.name = "InvalidSecretError";
   }
 }

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import {
   baseUrlFromEnvironment,
+  checkBaseUrl,
   type Credentials,
   credentialsFromEnvironment,
   EnvironmentSecretsClient,
@@ -85,6 +86,12 @@ export const providerAttributes: Attributes = {
     description:
       "Retries of a 5xx answer or a dropped connection, and waits for a rate limit, before failing. Default 3.",
   },
+  request_timeout_ms: {
+    type: "number",
+    optional: true,
+    description:
+      "Longest wait for one answer from GitHub, in milliseconds; an attempt that gets none is abandoned and retried (max_retries). Default 30000.",
+  },
 };
 
 /** GitHub's pacing protects GitHub; an API on this machine (the emulator, a proxy) needs none. */
@@ -108,7 +115,7 @@ function count(value: Value | undefined): number | undefined {
 /** Checks what can be checked before configure: numbers in range, App settings complete. */
 export function validateProviderConfig(config: ObjectValue): Diagnostic[] {
   const problems: Diagnostic[] = [];
-  for (const name of ["write_delay_ms", "max_retries"]) {
+  for (const name of ["write_delay_ms", "max_retries", "request_timeout_ms"]) {
     const value = config[name];
     if (typeof value === "number" && (!Number.isInteger(value) || value < 0)) {
       problems.push({
@@ -117,6 +124,22 @@ export function validateProviderConfig(config: ObjectValue): Diagnostic[] {
         attribute: name,
       });
     }
+  }
+  if (config.request_timeout_ms === 0) {
+    problems.push({
+      severity: "error",
+      summary: "request_timeout_ms must be at least 1: it bounds the wait for each answer from GitHub",
+      attribute: "request_timeout_ms",
+    });
+  }
+  const baseUrl = text(config.base_url);
+  const baseUrlProblem = baseUrl === undefined ? undefined : checkBaseUrl(baseUrl);
+  if (baseUrlProblem) {
+    problems.push({
+      severity: "error",
+      summary: `Invalid base_url: ${baseUrlProblem}`,
+      attribute: "base_url",
+    });
   }
   const keySources = ["private_key", "private_key_path", "private_key_env"].filter((name) =>
     text(config[name]),
@@ -244,12 +267,28 @@ export async function configureProvider(
   if ("severity" in fingerprints) return { diagnostics: [fingerprints] };
 
   const maxRetries = count(config.max_retries);
+  const requestTimeoutMs = count(config.request_timeout_ms);
   const baseUrl = text(config.base_url) ?? baseUrlFromEnvironment(env);
+  const baseUrlProblem = checkBaseUrl(baseUrl);
+  if (baseUrlProblem) {
+    return {
+      diagnostics: [
+        {
+          severity: "error",
+          summary: `Invalid ${text(config.base_url) ? "base_url" : "GITHUB_API_URL"}: ${baseUrlProblem}`,
+          attribute: text(config.base_url) ? "base_url" : undefined,
+        },
+      ],
+    };
+  }
   const client = new EnvironmentSecretsClient({
     credentials,
     baseUrl,
     writeDelayMs: count(config.write_delay_ms) ?? (isLoopback(baseUrl) ? 0 : undefined),
-    retry: maxRetries === undefined ? undefined : { maxRetries, maxRateLimitWaits: maxRetries },
+    retry: {
+      ...(maxRetries === undefined ? {} : { maxRetries, maxRateLimitWaits: maxRetries }),
+      ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
+    },
     logger: ctx.logger,
   });
   return { data: { lifecycle: new EnvironmentSecretLifecycle(client), env, fingerprints } };

@@ -1,6 +1,6 @@
 // GitHub's rules, pure: used by the constructs (synth-time errors) and the provider (plan-time diagnostics).
 export { checkSecretName, normalizeSecretName } from "./secret-name";
-export { checkEnvironmentName, MAX_ENVIRONMENT_NAME_LENGTH } from "./environment-name";
+export { checkEnvironmentName, isDotSegment, MAX_ENVIRONMENT_NAME_LENGTH } from "./environment-name";
 export { checkRepository, parseRepository, type RepositoryRef } from "./repository";
 export {
   checkValueSize,

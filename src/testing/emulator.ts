@@ -8,7 +8,7 @@ import { RuleViolation } from "./github-rules";
 import { ROUTES, RouteDef } from "./handlers";
 import { HttpError, Reply, errorReply, notFound, readJson, send } from "./http-io";
 import { publicKeyBase64, sodiumReady } from "./keys";
-import { matchTemplate, pathSegments } from "./routes";
+import { matchTemplate, pathSegments, resolveDotSegments } from "./routes";
 import { type EmulatorSnapshot, restoreSnapshot, takeSnapshot } from "./snapshot";
 import { EnvironmentRecord, RepositoryRecord, Store } from "./store";
 import { Clock, epochSeconds, isoSeconds } from "./time";
@@ -43,6 +43,16 @@ export interface SecretInfo {
   updatedAt: string;
 }
 
+/** A request as it reached the emulator: the path exactly as sent, before any decoding. */
+export interface ReceivedRequest {
+  method: string;
+  /** The raw request path, without the query string, e.g. "/repos/acme/api/environments/a%2Fb/secrets". */
+  path: string;
+}
+
+/** How many requests {@link GithubEmulator.receivedRequests} keeps (the most recent ones). */
+const RECEIVED_LOG_SIZE = 1000;
+
 /** An environment's public key as GitHub returns it: key id and standard base64 X25519 key. */
 export interface PublicKeyInfo {
   keyId: string;
@@ -64,6 +74,7 @@ export class GithubEmulator {
   private readonly apps = new AppRegistry();
   private readonly faults = new FaultQueue();
   private readonly counts = new Map<string, number>();
+  private readonly received: ReceivedRequest[] = [];
   private readonly sleepers = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
   private readonly server: Server;
   private address = "";
@@ -250,6 +261,15 @@ export class GithubEmulator {
 
   resetRequestCounts(): void {
     this.counts.clear();
+    this.received.length = 0;
+  }
+
+  /**
+   * The last requests received (up to 1000), oldest first, with their paths as sent: to check which
+   * resource a client really addressed. Unknown routes are included. Reset with `resetRequestCounts()`.
+   */
+  receivedRequests(): ReceivedRequest[] {
+    return this.received.map((r) => ({ ...r }));
   }
 
   // ---- internals -----------------------------------------------------------------------------------
@@ -293,7 +313,10 @@ export class GithubEmulator {
     const method = (req.method ?? "GET").toUpperCase();
     const rawUrl = req.url ?? "/";
     const queryAt = rawUrl.indexOf("?");
-    const segments = pathSegments(queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt));
+    const rawPath = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
+    this.received.push({ method, path: rawPath });
+    if (this.received.length > RECEIVED_LOG_SIZE) this.received.shift();
+    const segments = pathSegments(resolveDotSegments(rawPath));
     const installation = AppRegistry.installationOf(method, rawUrl);
     if (installation !== undefined) {
       this.mintAppToken(installation, req, res, requestId);
