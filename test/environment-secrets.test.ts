@@ -7,6 +7,7 @@ import {
   EnvironmentSecret,
   EnvironmentSecretResource,
   EnvironmentSecrets,
+  EnvironmentSecretSetResource,
   SecretNames,
   SecretValue,
 } from "../src";
@@ -209,5 +210,89 @@ describe("SecretNames", () => {
     test("a missing file says which path", () => {
       expect(errorOf(() => SecretNames.fromDotenvFile(join(tmp, "nope.env")))).toContain("cannot read");
     });
+  });
+});
+
+describe("exclusive", () => {
+  function exclusive(stack: TerraformStack, id = "prod", secrets: Record<string, SecretValue> = {}) {
+    return new EnvironmentSecrets(stack, id, {
+      repository: "acme/api",
+      environment: "production",
+      secrets,
+      exclusive: true,
+    });
+  }
+
+  test("adds one ghsecrets_environment_secret_set, imported, declaring every name of the app", () => {
+    const app = Testing.app();
+    const stack = newStack(app, "owner");
+    exclusive(stack, "prod", { db: SecretValue.fromEnv("DB") });
+    new EnvironmentSecret(newStack(app, "other"), "api", {
+      repository: "ACME/api",
+      environment: "PRODUCTION",
+      secretName: "API_KEY",
+      value: SecretValue.fromEnv("API_KEY"),
+    });
+    new EnvironmentSecret(stack, "elsewhere", {
+      repository: "acme/api",
+      environment: "staging",
+      secretName: "NOT_HERE",
+      value: SecretValue.fromEnv("X"),
+    });
+    const synth = JSON.parse(Testing.synth(stack)) as {
+      resource: { ghsecrets_environment_secret_set: Record<string, Record<string, unknown>> };
+      import: Array<{ id: string; to: string }>;
+    };
+    expect(Object.values(synth.resource.ghsecrets_environment_secret_set)).toEqual([
+      { repository: "acme/api", environment: "production", declared_secrets: ["API_KEY", "DB"] },
+    ]);
+    expect(synth.import.map((i) => i.id)).toEqual(["acme/api:production"]);
+  });
+
+  test("an exclusive set may be empty (the environment holds no secret)", () => {
+    const stack = newStack();
+    exclusive(stack);
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(EnvironmentSecretSetResource, {
+      declared_secrets: [],
+    });
+  });
+
+  test("two exclusive owners of one environment in one app are refused", () => {
+    const app = Testing.app();
+    exclusive(newStack(app, "one"));
+    const two = newStack(app, "two");
+    exclusive(two, "again");
+    expect(errorOf(() => Testing.synth(two, true))).toContain(
+      'has two exclusive owners, "one/prod" and "two/again"',
+    );
+  });
+
+  test("a secret whose environment is a reference makes exclusive refuse to synthesize", () => {
+    const stack = newStack();
+    exclusive(stack);
+    const env = new TerraformVariable(stack, "env", { type: "string" });
+    new EnvironmentSecret(stack, "x", {
+      repository: "acme/api",
+      environment: env.stringValue,
+      secretName: "X",
+      value: SecretValue.fromEnv("X"),
+    });
+    expect(errorOf(() => Testing.synth(stack, true))).toContain("cannot tell whether to keep it");
+  });
+
+  test("exclusive needs a literal repository and environment", () => {
+    const stack = newStack();
+    const env = new TerraformVariable(stack, "env", { type: "string" });
+    expect(
+      errorOf(
+        () =>
+          new EnvironmentSecrets(stack, "prod", {
+            repository: "acme/api",
+            environment: env.stringValue,
+            secrets: {},
+            exclusive: true,
+          }),
+      ),
+    ).toContain("exclusive needs repository and environment as plain strings");
   });
 });

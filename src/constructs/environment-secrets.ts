@@ -1,8 +1,11 @@
+import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { checkEnvironmentName, checkRepository } from "../rules";
+import { checkEnvironmentName, checkRepository, formatEnvironmentId } from "../rules";
 import { checkUnlessToken, EnvironmentSecret } from "./environment-secret";
+import { EnvironmentSecretSetResource } from "./environment-secret-set-resource";
 import { constructError } from "./errors";
-import type { GithubSecretsProvider } from "./provider";
+import { GithubSecretsProvider } from "./provider";
+import { declaredSecretNames, registerExclusiveOwner } from "./secret-registry";
 import type { SecretValue } from "./secret-value";
 
 /** Properties of an `EnvironmentSecrets`. */
@@ -21,6 +24,17 @@ export interface EnvironmentSecretsProps {
    * at synth). `SecretNames.fromList` and `SecretNames.fromDotenvFile` build this map from names.
    */
   readonly secrets: Record<string, SecretValue>;
+
+  /**
+   * Own the environment's whole secret set: a secret that exists on GitHub but is declared nowhere in
+   * this app (by this construct, an `EnvironmentSecret` or another stack) is shown in the plan as one to
+   * delete, and apply deletes it; one added outside Terraform later shows up in the next plan. Adds a
+   * `ghsecrets_environment_secret_set` resource, imported so the first plan already lists the deletions.
+   * One exclusive owner per environment and app; `secrets` may then be empty (no secret at all).
+   *
+   * @default false - secrets not declared here are left alone
+   */
+  readonly exclusive?: boolean;
 
   /**
    * The provider configuration to manage these secrets with. Needed only for an aliased configuration.
@@ -55,6 +69,9 @@ export class EnvironmentSecrets extends Construct {
   /** The secrets, one `EnvironmentSecret` per entry of `secrets`, in the order given. */
   public readonly secrets: readonly EnvironmentSecret[];
 
+  /** With `exclusive: true`, the L1 `ghsecrets_environment_secret_set` that deletes undeclared secrets. */
+  public readonly exclusiveSet: EnvironmentSecretSetResource | undefined;
+
   public constructor(scope: Construct, id: string, props: EnvironmentSecretsProps) {
     super(scope, id);
     const problems = [
@@ -67,9 +84,17 @@ export class EnvironmentSecrets extends Construct {
       problems.push(
         'secrets is missing: give a map of names to values, such as { DB_PASSWORD: SecretValue.fromEnv("DB_PASSWORD") }',
       );
-    } else if (entries.length === 0) {
+    } else if (entries.length === 0 && props.exclusive !== true) {
       problems.push(
         "secrets is empty: declare at least one secret (SecretNames.fromList or SecretNames.fromDotenvFile build the map from names)",
+      );
+    }
+    if (
+      props.exclusive === true &&
+      (Token.isUnresolved(props.repository) || Token.isUnresolved(props.environment))
+    ) {
+      problems.push(
+        "exclusive needs repository and environment as plain strings: which secrets to keep is decided at synth",
       );
     }
     if (problems.length > 0) {
@@ -87,6 +112,19 @@ export class EnvironmentSecrets extends Construct {
           provider: props.provider,
         }),
     );
+    if (props.exclusive === true) {
+      if (props.provider === undefined) GithubSecretsProvider.of(this);
+      const { repository, environment } = props;
+      this.exclusiveSet = new EnvironmentSecretSetResource(this, "Exclusive", {
+        repository,
+        environment,
+        declaredSecrets: () => declaredSecretNames(this, repository, environment),
+        provider: props.provider,
+      });
+      // The set always exists on GitHub: importing it makes the first plan show the deletions.
+      this.exclusiveSet.importFrom(formatEnvironmentId({ repository, environment }), props.provider);
+      registerExclusiveOwner({ construct: this, repository, environment });
+    }
   }
 
   /** The secret of that name (compared without letter case, as GitHub does); undefined if not declared. */

@@ -7,4 +7,8 @@ export {
   EnvironmentSecretResource,
   type EnvironmentSecretResourceConfig,
 } from "./environment-secret-resource";
+export {
+  EnvironmentSecretSetResource,
+  type EnvironmentSecretSetResourceConfig,
+} from "./environment-secret-set-resource";
 export { PROVIDER_SOURCE, PROVIDER_TYPE } from "./package-info";

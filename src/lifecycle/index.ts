@@ -6,5 +6,6 @@ export {
   type ReadResult,
   type WriteResult,
 } from "./environment-secret-lifecycle";
+export { EnvironmentSecretSetLifecycle } from "./environment-secret-set-lifecycle";
 export type { SecretSource } from "./secret-source";
 export { formatImportId, parseImportId, type SecretAddress } from "../rules";

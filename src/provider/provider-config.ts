@@ -7,7 +7,7 @@ import {
   EnvironmentSecretsClient,
 } from "../github";
 import { createFingerprinter, type Fingerprinter, FingerprintKeyError } from "../crypto";
-import { EnvironmentSecretLifecycle } from "../lifecycle";
+import { EnvironmentSecretLifecycle, EnvironmentSecretSetLifecycle } from "../lifecycle";
 import {
   type Attributes,
   type ConfigureResult,
@@ -21,6 +21,8 @@ import {
 /** What `configure` hands to every resource call of the process. */
 export interface ProviderData {
   readonly lifecycle: EnvironmentSecretLifecycle;
+  /** The environments' whole secret sets (exclusive owners); shares the client and its listings. */
+  readonly secretSets: EnvironmentSecretSetLifecycle;
   /** The environment the provider reads `value_env` variables from. */
   readonly env: NodeJS.ProcessEnv;
   /** How value fingerprints are made: scrypt, or an HMAC when `fingerprint_key_env` names a key. */
@@ -291,5 +293,12 @@ export async function configureProvider(
     },
     logger: ctx.logger,
   });
-  return { data: { lifecycle: new EnvironmentSecretLifecycle(client), env, fingerprints } };
+  return {
+    data: {
+      lifecycle: new EnvironmentSecretLifecycle(client),
+      secretSets: new EnvironmentSecretSetLifecycle(client),
+      env,
+      fingerprints,
+    },
+  };
 }

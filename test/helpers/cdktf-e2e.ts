@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { LocalBackend, TerraformStack, Testing } from "cdktf";
+import { type App, LocalBackend, TerraformStack, Testing } from "cdktf";
 import { GithubSecretsProvider } from "../../src";
 import { GithubEmulator } from "../../src/testing";
 import { requireTerraform } from "./terraform";
@@ -15,8 +15,8 @@ const run = promisify(execFile);
 export interface CdktfE2e {
   readonly emulator: GithubEmulator;
   readonly tmp: string;
-  /** A stack of a fresh app with a local state file in its own directory and an unpaced provider. */
-  newStack(id: string): TerraformStack;
+  /** A stack (of `app`, else a fresh one) with a local state file in its own directory and an unpaced provider. */
+  newStack(id: string, app?: App): TerraformStack;
   /** Synthesizes the stack (provider mirror included) and returns its directory. */
   synth(stack: TerraformStack): string;
   /** Runs terraform in `dir`; throws with its output unless the exit code is 0 (or 2 with -detailed-exitcode). */
@@ -65,8 +65,8 @@ export function useCdktfE2e(
       return context.emulator;
     },
     tmp,
-    newStack(id: string): TerraformStack {
-      const stack = new TerraformStack(Testing.app(), id);
+    newStack(id: string, app: App = Testing.app()): TerraformStack {
+      const stack = new TerraformStack(app, id);
       new LocalBackend(stack, { path: "terraform.tfstate" });
       new GithubSecretsProvider(stack, "github", { writeDelayMs: 0, maxRetries: 0 });
       return stack;

@@ -7,7 +7,6 @@ import {
   checkSecretName,
   checkValueSize,
   normalizeSecretName,
-  sameIgnoringCase,
 } from "../../rules";
 import {
   attributesForcingReplacement,
@@ -21,6 +20,7 @@ import {
   type Value,
 } from "../framework";
 import type { ProviderData } from "../provider-config";
+import { environmentAddressAttributes } from "./environment-address";
 import { fingerprintModeChanged } from "./fingerprint-mode";
 import { checkValueSourceShape, type ResolvedSource, resolveValueSource } from "./value-source";
 
@@ -39,20 +39,7 @@ const attributes: Attributes = {
     computed: true,
     description: "`owner/repo:environment:SECRET_NAME`, also the import id.",
   },
-  repository: {
-    type: "string",
-    required: true,
-    // GitHub compares repository and environment names without letter case: a change of case only
-    // is the same secret, updated in place (a replacement would delete what it just created).
-    requiresReplace: (prior, planned) => !sameIgnoringCase(String(prior), String(planned)),
-    description: "Repository as `owner/name`.",
-  },
-  environment: {
-    type: "string",
-    required: true,
-    requiresReplace: (prior, planned) => !sameIgnoringCase(String(prior), String(planned)),
-    description: "Name of the repository's environment; '/', spaces and non-ASCII are fine.",
-  },
+  ...environmentAddressAttributes,
   secret_name: {
     type: "string",
     required: true,
