@@ -671,6 +671,18 @@ describe("SecretValue", () => {
     expect(message).not.toMatch(/is not a function/);
   });
 
+  test("an empty literal value is refused unless allowEmpty is set, which reaches the provider", () => {
+    const message = errorOf(() => secret(newStack(), "db", { value: SecretValue.unsafePlainText("") }));
+    expect(message).toContain('EnvironmentSecret at "stack/db"');
+    expect(message).toContain("allowEmpty: true");
+    const stack = newStack();
+    secret(stack, "db", { value: SecretValue.unsafePlainText(""), allowEmpty: true });
+    expect(resourceOf(stack)).toMatchObject({ value: "", allow_empty: true });
+    const other = newStack();
+    secret(other, "db");
+    expect(resourceOf(other)).not.toHaveProperty("allow_empty");
+  });
+
   test("a value that is not a SecretValue is refused with the construct path", () => {
     const message = errorOf(() => secret(newStack(), "db", { value: "plain" as any }));
     expect(message).toContain('EnvironmentSecret at "stack/db"');

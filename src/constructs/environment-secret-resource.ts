@@ -23,6 +23,8 @@ export interface EnvironmentSecretResourceConfig extends TerraformMetaArguments 
   readonly encryptedValue?: string;
   /** `key_id`: id of the key `encryptedValue` was sealed with. */
   readonly keyId?: string;
+  /** `allow_empty`: write an empty value instead of refusing it at plan. */
+  readonly allowEmpty?: boolean;
 }
 
 /**
@@ -97,7 +99,7 @@ export class EnvironmentSecretResource extends TerraformResource {
     return hclAttributes(this.attributes());
   }
 
-  private attributes(): Record<string, string | undefined> {
+  private attributes(): Record<string, string | boolean | undefined> {
     const c = this.config;
     return {
       repository: c.repository,
@@ -107,6 +109,7 @@ export class EnvironmentSecretResource extends TerraformResource {
       value_env: c.valueEnv,
       encrypted_value: c.encryptedValue,
       key_id: c.keyId,
+      allow_empty: c.allowEmpty,
     };
   }
 }

@@ -2,6 +2,7 @@ import { TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import {
   checkEnvironmentName,
+  checkNotEmpty,
   checkRepository,
   checkSecretName,
   formatImportId,
@@ -40,6 +41,15 @@ export interface EnvironmentSecretProps {
    * synthesized config, the plan and the state. `SecretValue.fromEnv` is the usual choice.
    */
   readonly value: SecretValue;
+
+  /**
+   * Write an empty value instead of refusing it. An empty value is far more often a CI secret that was
+   * never set (expanded to `""`) than a wanted one, so the provider refuses it at plan, naming the empty
+   * variable, and a literal empty value is a construct error.
+   *
+   * @default false
+   */
+  readonly allowEmpty?: boolean;
 
   /**
    * The provider configuration to manage this secret with. Needed only for an aliased configuration.
@@ -128,11 +138,19 @@ export class EnvironmentSecret extends Construct {
     }
 
     const value = props.value.bind(this);
+    if (value.value === "" && props.allowEmpty !== true) {
+      throw constructError(
+        "EnvironmentSecret",
+        this,
+        checkNotEmpty(value.value, `the value of ${props.value}`, "allowEmpty: true"),
+      );
+    }
     this.resource = new EnvironmentSecretResource(this, "Default", {
       repository: this.repository,
       environment: this.environment,
       secretName: this.secretName,
       ...value,
+      allowEmpty: props.allowEmpty === true ? true : undefined,
       provider: props.provider,
     });
 

@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import { Annotations, TerraformVariable, Token } from "cdktf";
 import type { IConstruct } from "constructs";
-import { checkValueSize } from "../rules";
+import { checkKeyId, checkSealedValue, checkValueSize } from "../rules";
 import { constructError, describeType } from "./errors";
 
 /**
@@ -30,9 +30,6 @@ type Source =
   | { readonly kind: "plaintext"; readonly text: string };
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-// crypto_box_SEALBYTES: the sender's ephemeral public key (32) and the MAC (16).
-const SEALED_BOX_OVERHEAD = 48;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
  * Where the value of an `EnvironmentSecret` comes from. Pick a source with one of the factories; each
@@ -236,29 +233,9 @@ function checkVariable(scope: IConstruct, variable: TerraformVariable): void {
 }
 
 function checkCiphertext(ciphertext: string, keyId: string): string[] {
-  const problems: string[] = [];
-  if (!Token.isUnresolved(ciphertext)) {
-    if (!BASE64.test(ciphertext)) {
-      problems.push(
-        "SecretValue.encrypted(): the ciphertext is not base64: pass the sealed box exactly as GitHub's " +
-          "encryption examples print it (base64 of crypto_box_seal output)",
-      );
-    } else {
-      const bytes = Buffer.from(ciphertext, "base64").byteLength;
-      if (bytes < SEALED_BOX_OVERHEAD) {
-        problems.push(
-          `SecretValue.encrypted(): the ciphertext is ${bytes} bytes, shorter than any sealed box ` +
-            `(${SEALED_BOX_OVERHEAD} bytes of overhead): seal the value with the environment's public key`,
-        );
-      } else {
-        problems.push(...checkValueSize(new Uint8Array(bytes - SEALED_BOX_OVERHEAD)));
-      }
-    }
-  }
-  if (!Token.isUnresolved(keyId) && keyId.trim() === "") {
-    problems.push(
-      "SecretValue.encrypted(): keyId is empty: pass the key_id of the public key used to seal the value",
-    );
-  }
-  return problems;
+  const problems = [
+    ...(Token.isUnresolved(ciphertext) ? [] : checkSealedValue(ciphertext)),
+    ...(Token.isUnresolved(keyId) ? [] : checkKeyId(keyId)),
+  ];
+  return problems.map((p) => `SecretValue.encrypted(): ${p}`);
 }

@@ -8,4 +8,5 @@ export {
 } from "./environment-secret-lifecycle";
 export { EnvironmentSecretSetLifecycle } from "./environment-secret-set-lifecycle";
 export type { SecretSource } from "./secret-source";
+export type { PlannedDeclaration } from "./plan-registry";
 export { formatImportId, parseImportId, type SecretAddress } from "../rules";

@@ -12,3 +12,4 @@ export { formatImportId, parseImportId, type SecretAddress } from "./import-id";
 export { formatEnvironmentId, parseEnvironmentId, type EnvironmentAddress } from "./environment-id";
 export { secretIdentityKey, sameIgnoringCase, type SecretIdentityParts } from "./secret-identity";
 export { apiRootKey, GITHUB_DOT_COM_API } from "./api-root";
+export { checkKeyId, checkNotEmpty, checkSealedValue, SEALED_BOX_OVERHEAD } from "./sealed-value";
