@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Fingerprinter } from "../../crypto";
 import { type Diagnostic, DiagnosticError, type ObjectValue } from "../framework";
+import { resolveValueSource } from "./value-source";
 
 /**
  * A `value_env` value can change between `terraform plan -out` and `terraform apply` of that plan
@@ -54,9 +55,10 @@ export async function recordPlanTimeValue(
   const name = state.value_env;
   const previous = state.value_fingerprint;
   if (typeof name !== "string" || typeof previous !== "string") return undefined;
-  const value = env[name];
-  if (value === undefined) return undefined;
-  const fingerprint = await refingerprintOnce(fingerprints, value, previous);
+  // The value exactly as the plan will resolve it (a JSON member of the variable, for instance).
+  const source = resolveValueSource(state, env);
+  if ("severity" in source || source.kind !== "plaintext") return undefined;
+  const fingerprint = await refingerprintOnce(fingerprints, source.value, previous);
   if (!fingerprint) return undefined;
   const record: PlanTimeRecord = { value_env: name, fingerprint };
   return Buffer.from(JSON.stringify(record), "utf8");
