@@ -148,8 +148,9 @@ describe("one stack through its whole life", () => {
     expect(stdout).toMatch(/Plan: 0 to add, 1 to change, 0 to destroy/);
     await tf.ok(["apply", "-auto-approve"]);
     expect(held("production", "SECRET_4")).toBe("value-4");
-    // Apply refreshes (2 lists), fetches the production key once and writes once.
-    expect(counts()).toEqual({ [LIST]: 2, [KEY]: 1, [PUT]: 1 });
+    // Apply refreshes (2 lists), checks the changed secret's environment again in the provider process
+    // that applies (1 list), fetches the production key once and writes once.
+    expect(counts()).toEqual({ [LIST]: 3, [KEY]: 1, [PUT]: 1 });
     await tf.ok(["plan", "-detailed-exitcode"], {}, 0);
   });
 
@@ -161,7 +162,7 @@ describe("one stack through its whole life", () => {
     counts();
     await tf.ok(["apply", "-auto-approve"]);
     expect(held("production", "SECRET_6")).toBe("value-6");
-    expect(counts()).toEqual({ [LIST]: 2, [KEY]: 1, [PUT]: 1 });
+    expect(counts()).toEqual({ [LIST]: 3, [KEY]: 1, [PUT]: 1 });
   });
 
   test("a rename replaces the secret", async () => {
@@ -183,7 +184,7 @@ describe("one stack through its whole life", () => {
     counts();
     await tf.ok(["apply", "-auto-approve"]);
     // The delete reads the old secret first: it deletes only what its own resource wrote.
-    expect(counts()).toEqual({ [LIST]: 2, [KEY]: 1, [PUT]: 1, [GET_ONE]: 1, [DELETE]: 1 });
+    expect(counts()).toEqual({ [LIST]: 3, [KEY]: 1, [PUT]: 1, [GET_ONE]: 1, [DELETE]: 1 });
     expect(held("production", "SECRET_8")).toBeUndefined();
     expect(held("production", "SECRET_8_RENAMED")).toBe("value-8");
   });
@@ -209,8 +210,9 @@ describe("one stack through its whole life", () => {
       expect(stdout).toMatch(/Plan: 0 to add, 1 to change, 0 to destroy/);
       counts();
       await tf.ok(["apply", "-auto-approve"]);
-      // Nothing to write: GitHub already holds this secret under its upper-case name.
-      expect(counts()).toEqual({ [LIST]: 2 });
+      // Nothing to write: GitHub already holds this secret under its upper-case name. (Refresh lists
+      // both environments; the apply's plan check lists production once more.)
+      expect(counts()).toEqual({ [LIST]: 3 });
       expect(held("production", "SECRET_10")).toBe("value-10");
     }
   });

@@ -195,6 +195,11 @@ export class GithubSecretsProvider extends TerraformProvider {
     writeMirrorOnSynth(this, stack);
   }
 
+  /** The `baseUrl` prop: the REST API root of the GitHub server, undefined for the default (github.com). */
+  public get baseUrl(): string | undefined {
+    return this.props.baseUrl;
+  }
+
   /** Terraform alias of this configuration, if any. */
   public override get alias(): string | undefined {
     return this.aliasName;

@@ -9,4 +9,5 @@ export {
 export { EnvironmentSecretSetLifecycle } from "./environment-secret-set-lifecycle";
 export { EnvironmentVariableLifecycle, InvalidVariableError } from "./environment-variable-lifecycle";
 export type { SecretSource } from "./secret-source";
+export type { PlannedDeclaration } from "./plan-registry";
 export { formatImportId, parseImportId, type SecretAddress } from "../rules";

@@ -13,3 +13,5 @@ export { formatImportId, parseImportId, type SecretAddress } from "./import-id";
 export { valueSourceLabel, type ValueSourceDescription } from "./value-source-label";
 export { formatEnvironmentId, parseEnvironmentId, type EnvironmentAddress } from "./environment-id";
 export { secretIdentityKey, sameIgnoringCase, type SecretIdentityParts } from "./secret-identity";
+export { apiRootKey, GITHUB_DOT_COM_API } from "./api-root";
+export { checkKeyId, checkNotEmpty, checkSealedValue, SEALED_BOX_OVERHEAD } from "./sealed-value";
