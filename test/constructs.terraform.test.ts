@@ -1,6 +1,6 @@
 // The constructs against the real terraform binary and the bundled provider (dist/provider-bundle,
 // built by `npm run build`), talking to the GitHub emulator on 127.0.0.1. Nothing reaches github.com.
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -12,17 +12,16 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import "cdktf/lib/testing/adapters/jest";
 import { LocalBackend, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { Construct } from "constructs";
 import { EnvironmentSecret, GithubSecretsProvider, SecretValue } from "../src";
 import { sealSecret } from "../src/crypto";
 import { GithubEmulator } from "../src/testing";
+import { terraformIn } from "./helpers/cdktf-e2e";
 
 Testing.setupJest();
 jest.setTimeout(120_000);
-
-const run = promisify(execFile);
 
 // Testing.fullSynth and Testing.app write cdktf.outdir.* folders into os.tmpdir(): keep them in the
 // project's ignored .tmp. Jest gives tests a copy of process.env, so TMPDIR alone would not reach os.
@@ -96,23 +95,7 @@ function exampleStack(): TerraformStack {
   return stack;
 }
 
-/** Terraform in a stack directory, without blocking this process (the emulator runs in it). */
-async function terraform(dir: string, ...args: string[]): Promise<{ stdout: string; code: number }> {
-  try {
-    const { stdout } = await run("terraform", [...args, "-no-color"], {
-      cwd: dir,
-      env: process.env,
-      timeout: 90_000,
-    });
-    return { stdout, code: 0 };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    if (typeof e.code === "number" && e.code === 2 && args.includes("-detailed-exitcode")) {
-      return { stdout: e.stdout ?? "", code: 2 };
-    }
-    throw new Error(`terraform ${args.join(" ")} failed (${e.code}):\n${e.stdout}\n${e.stderr}`);
-  }
-}
+const terraform = terraformIn;
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -266,4 +249,38 @@ test("importExisting() adopts a secret created outside Terraform and writes the 
   expect(plan.stdout).toContain("Plan: 1 to import, 0 to add, 1 to change, 0 to destroy.");
   await terraform(dir, "apply", "-input=false", "-auto-approve");
   expect(emulator.getSecretValue("acme/api", "prod/eu", "ADOPTED")).toBe(FROM_ENV);
+});
+
+test("moveFromId, as docs/constructs.md shows it, moves a secret into another scope without a delete", async () => {
+  const statePath = join(tmp, "refactor.tfstate");
+  const stackWith = (declare: (stack: TerraformStack) => void): string => {
+    const stack = new TerraformStack(Testing.app(), "refactor");
+    new LocalBackend(stack, { path: statePath });
+    new GithubSecretsProvider(stack, "github", { writeDelayMs: 0 });
+    declare(stack);
+    return join(Testing.fullSynth(stack), "stacks", "refactor");
+  };
+  const props = {
+    repository: "acme/api",
+    environment: "staging",
+    secretName: "MOVED",
+    value: SecretValue.fromEnv("E2E_DB_PASSWORD"),
+  };
+  const before = stackWith((stack) => new EnvironmentSecret(stack, "db-password", props));
+  await terraform(before, "init", "-input=false");
+  await terraform(before, "apply", "-input=false", "-auto-approve");
+
+  const after = stackWith((stack) => {
+    const database = new Construct(stack, "database");
+    const secret = new EnvironmentSecret(database, "password", props);
+    secret.resource.moveFromId("ghsecrets_environment_secret.db-password");
+  });
+  await terraform(after, "init", "-input=false");
+  emulator.resetRequestCounts();
+  const plan = await terraform(after, "plan", "-input=false");
+  expect(plan.stdout).toContain("has moved to");
+  expect(plan.stdout).toContain("0 to add, 0 to change, 0 to destroy");
+  await terraform(after, "apply", "-input=false", "-auto-approve");
+  expect(Object.keys(emulator.requestCounts()).filter((k) => /^(PUT|DELETE) /.test(k))).toEqual([]);
+  expect(emulator.getSecretValue("acme/api", "staging", "MOVED")).toBe(FROM_ENV);
 });

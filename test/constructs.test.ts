@@ -115,9 +115,11 @@ describe("GithubSecretsProvider", () => {
       privateKeyPath: "/secrets/app.pem",
       writeDelayMs: 250,
       maxRetries: 2,
+      fingerprintKeyEnv: "FINGERPRINT_KEY",
       alias: "ghes",
     });
     expect(Testing.synth(stack)).toHaveProviderWithProperties(GithubSecretsProvider, {
+      fingerprint_key_env: "FINGERPRINT_KEY",
       base_url: "https://github.example.com/api/v3",
       app_id: "12345",
       installation_id: "678",

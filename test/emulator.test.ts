@@ -624,3 +624,24 @@ describe("snapshots", () => {
     }
   });
 });
+
+describe("latency", () => {
+  test("latencyMs delays every API request by that much, concurrently, and is refused when negative", async () => {
+    const slow = await GithubEmulator.start({ repositories: { [REPO]: ["production"] }, latencyMs: 150 });
+    try {
+      const get = () =>
+        fetch(`${slow.url}/repos/${REPO}/environments/production/secrets`, {
+          headers: { authorization: `Bearer ${slow.token}` },
+        });
+      const started = Date.now();
+      const answers = await Promise.all([get(), get(), get()]);
+      const elapsed = Date.now() - started;
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+      expect(elapsed).toBeGreaterThanOrEqual(150);
+      expect(elapsed).toBeLessThan(450); // in parallel, not one after another
+    } finally {
+      await slow.stop();
+    }
+    await expect(GithubEmulator.start({ latencyMs: -1 })).rejects.toThrow(/latencyMs must be .* 0 or more/);
+  });
+});

@@ -10,6 +10,7 @@ import {
   ValidationFailedError,
 } from "../src/github";
 import { translateError } from "../src/github/translate-error";
+import { GithubEmulator } from "../src/testing";
 import { generateKeyPairSync } from "node:crypto";
 import { lifecycleFor, startFixture } from "./helpers/lifecycle-fixture";
 
@@ -156,6 +157,21 @@ describe("waits and retries", () => {
     await Promise.all([1, 2, 3].map((i) => paced.create(at("production", `S${i}`), value)));
     expect(Date.now() - started).toBeGreaterThanOrEqual(550);
   });
+
+  test("with pacing off (writeDelayMs 0), writes overlap instead of queueing one round trip each", async () => {
+    const slow = await GithubEmulator.start({ repositories: { "acme/api": ["production"] }, latencyMs: 200 });
+    try {
+      const unpaced = lifecycleFor(slow, { writeDelayMs: 0 }).lifecycle;
+      await unpaced.create(at("production", "WARM"), value); // the key is cached from here on
+      const started = Date.now();
+      await Promise.all([1, 2, 3, 4, 5, 6].map((i) => unpaced.create(at("production", `S${i}`), value)));
+      // One after another: 6 x 200 ms. Overlapping: about one round trip.
+      expect(Date.now() - started).toBeLessThan(700);
+      expect(slow.listSecrets("acme/api", "production")).toHaveLength(7);
+    } finally {
+      await slow.stop();
+    }
+  });
 });
 
 describe("typed errors name repository, environment and secret", () => {
@@ -224,7 +240,7 @@ describe("typed errors name repository, environment and secret", () => {
     await expect(blind.delete(at())).rejects.toThrow(RepositoryNotFoundError);
     expect(emulator.getSecretValue("acme/api", "production", "DB_PASSWORD")).toBe(value.value);
     emulator.removeEnvironment("acme/api", "production");
-    expect(await lifecycle.delete(at())).toEqual({ alreadyGone: true });
+    expect(await lifecycle.delete(at())).toEqual({ status: "alreadyGone" });
   });
 
   test("422 validation failure", async () => {

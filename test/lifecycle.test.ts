@@ -37,7 +37,7 @@ describe.each(ENVIRONMENTS)("environment %s", (environment) => {
     expect(updated.created).toBe(false);
     expect(emulator.getSecretValue("acme/api", environment, "DB_PASSWORD")).toBe("second");
 
-    expect(await lifecycle.delete(at(environment))).toEqual({ alreadyGone: false });
+    expect(await lifecycle.delete(at(environment))).toEqual({ status: "deleted" });
     expect(emulator.getSecretValue("acme/api", environment, "DB_PASSWORD")).toBeUndefined();
     expect(await lifecycle.read(at(environment), updated.updatedAt)).toEqual({ status: "gone" });
   });
@@ -57,7 +57,7 @@ test("names are case-insensitive and written upper case", async () => {
 });
 
 test("delete of a missing secret succeeds", async () => {
-  expect(await lifecycle.delete(at("production", "NEVER_THERE"))).toEqual({ alreadyGone: true });
+  expect(await lifecycle.delete(at("production", "NEVER_THERE"))).toEqual({ status: "alreadyGone" });
 });
 
 test("a change made outside is read as changed", async () => {
@@ -166,4 +166,46 @@ test("invalid input is refused before any call, naming the secret and the fix", 
     lifecycle.create(at("production", "OK"), { kind: "plaintext", value: "x".repeat(49153) }),
   ).rejects.toThrow(/acme\/api \/ production \/ OK: secret value is 49153 bytes/);
   expect(Object.keys(emulator.requestCounts())).toEqual([]);
+});
+
+describe("a delete on behalf of a resource removes only what that resource wrote", () => {
+  const DELETE_ROUTE = "/repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}";
+
+  test("a write of the same secret (any letter case) racing a delete always survives", async () => {
+    // Written by an earlier apply (another process).
+    const earlier = lifecycleFor(emulator).lifecycle;
+    const { updatedAt } = await earlier.create(at("production"), { kind: "plaintext", value: "old" });
+    emulator.injectFault({ kind: "delay", ms: 300, match: { method: "DELETE", route: DELETE_ROUTE } });
+    // The old address's delete starts first and is held back by GitHub; the new address's PUT would
+    // overtake it without the per-secret queue.
+    const deleting = lifecycle.delete(at("production"), { onlyOwnWrite: { recordedUpdatedAt: updatedAt } });
+    const writing = lifecycle.create(
+      { repository: "ACME/API", environment: "Production", secretName: "db_password" },
+      { kind: "plaintext", value: "new" },
+    );
+    await Promise.all([deleting, writing]);
+    expect(await deleting).toEqual({ status: "deleted" });
+    expect(emulator.getSecretValue("acme/api", "production", "DB_PASSWORD")).toBe("new");
+
+    // Written first, then the delete: skipped.
+    expect(
+      await lifecycle.delete(at("production"), { onlyOwnWrite: { recordedUpdatedAt: updatedAt } }),
+    ).toEqual({ status: "writtenHere" });
+    expect(emulator.getSecretValue("acme/api", "production", "DB_PASSWORD")).toBe("new");
+  });
+
+  test("a secret written since the recorded write (another process, another stack) is kept", async () => {
+    const { updatedAt } = await lifecycle.create(at("production"), { kind: "plaintext", value: "mine" });
+    emulator.setSecretOutOfBand("acme/api", "production", "DB_PASSWORD", "someone else's");
+    const fresh = lifecycleFor(emulator).lifecycle; // a later process: no memory of the write
+    const outcome = await fresh.delete(at("production"), { onlyOwnWrite: { recordedUpdatedAt: updatedAt } });
+    expect(outcome).toMatchObject({ status: "changedSince" });
+    expect(emulator.getSecretValue("acme/api", "production", "DB_PASSWORD")).toBe("someone else's");
+
+    // The resource's own last write, or no guard: deleted.
+    const latest = emulator.listSecrets("acme/api", "production")[0]!.updatedAt;
+    expect(await fresh.delete(at("production"), { onlyOwnWrite: { recordedUpdatedAt: latest } })).toEqual({
+      status: "deleted",
+    });
+  });
 });

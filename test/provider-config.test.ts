@@ -139,6 +139,33 @@ describe("pacing and retries", () => {
   });
 });
 
+describe("fingerprint_key_env", () => {
+  const key = "0123456789abcdef0123456789abcdef";
+  test("unset: scrypt fingerprints; naming a variable that holds a key: keyed (HMAC) fingerprints", async () => {
+    const base = { token: emulator.token, base_url: emulator.url };
+    expect((await configured(base)).fingerprints.mode).toBe("scrypt");
+    const keyed = await configured({ ...base, fingerprint_key_env: "FP_KEY" }, { FP_KEY: key });
+    expect(keyed.fingerprints.mode).toBe("keyed");
+    expect(await keyed.fingerprints.fingerprint("v")).toMatch(/^hmac1\$/);
+  });
+
+  test("a variable that is not set, or a short key: an error on the attribute saying what to do", async () => {
+    const base = { token: emulator.token, base_url: emulator.url, fingerprint_key_env: "FP_KEY" };
+    const [missing] = await diagnosticsOf(base, {});
+    expect(missing).toMatchObject({
+      severity: "error",
+      attribute: "fingerprint_key_env",
+      summary: "The environment variable FP_KEY (fingerprint_key_env) is not set",
+    });
+    expect(missing!.detail).toMatch(/Export FP_KEY .* or remove fingerprint_key_env/);
+    const [short] = await diagnosticsOf(base, { FP_KEY: "too-short" });
+    expect(short).toMatchObject({ attribute: "fingerprint_key_env" });
+    expect(short!.summary).toMatch(/too short/);
+    expect(short!.detail).toMatch(/9 bytes long; it must be at least 32 .*openssl rand -base64 32/);
+    expect(JSON.stringify(short)).not.toContain("too-short");
+  });
+});
+
 describe("validateProviderConfig", () => {
   test("numbers must be whole and not negative; one private key source at most", () => {
     expect(validateProviderConfig({ write_delay_ms: 250, max_retries: 0 })).toEqual([]);
@@ -151,5 +178,48 @@ describe("validateProviderConfig", () => {
     expect(both!.summary).toBe(
       "Give only one of private_key, private_key_env: each is a way to give the App's private key",
     );
+  });
+});
+
+describe("base_url and request_timeout_ms (issue 7)", () => {
+  test.each(["api.github.com", "not a url", "ftp://github.example.com"])(
+    "base_url %j is refused at validate, pointing at the attribute",
+    (baseUrl) => {
+      const [problem] = validateProviderConfig({ base_url: baseUrl });
+      expect(problem).toMatchObject({ severity: "error", attribute: "base_url" });
+      expect(problem!.summary).toMatch(
+        /^Invalid base_url: base URL .* is not an http\(s\) URL: give the REST API root/,
+      );
+    },
+  );
+
+  test("an invalid GITHUB_API_URL is refused at configure, naming the variable", async () => {
+    const [problem] = await diagnosticsOf(
+      {},
+      { GITHUB_TOKEN: "t", GITHUB_API_URL: "github.example.com/api/v3" },
+    );
+    expect(problem!.summary).toMatch(
+      /^Invalid GITHUB_API_URL: base URL "github.example.com\/api\/v3" is not an http\(s\) URL/,
+    );
+  });
+
+  test("request_timeout_ms bounds each attempt; 0 and fractions are refused", async () => {
+    expect(validateProviderConfig({ request_timeout_ms: 0 }).map((d) => d.attribute)).toEqual([
+      "request_timeout_ms",
+    ]);
+    expect(validateProviderConfig({ request_timeout_ms: 2.5 }).map((d) => d.attribute)).toEqual([
+      "request_timeout_ms",
+    ]);
+    emulator.injectFault({ kind: "delay", ms: 10_000, count: Infinity, match: { method: "GET" } });
+    const { lifecycle } = await configured({
+      token: emulator.token,
+      base_url: emulator.url,
+      request_timeout_ms: 200,
+      max_retries: 1,
+    });
+    const started = Date.now();
+    const error = (await lifecycle.create(at("A"), value).catch((e: unknown) => e)) as Error;
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(error.message).toMatch(/did not answer within 0\.2 s on any of 2 attempts/);
   });
 });

@@ -161,7 +161,8 @@ describe("one stack through its whole life", () => {
     expect(stdout).toMatch(/Plan: 1 to add, 0 to change, 1 to destroy/);
     counts();
     await tf.ok(["apply", "-auto-approve"]);
-    expect(counts()).toEqual({ [LIST]: 2, [KEY]: 1, [PUT]: 1, [DELETE]: 1 });
+    // The delete reads the old secret first: it deletes only what its own resource wrote.
+    expect(counts()).toEqual({ [LIST]: 2, [KEY]: 1, [PUT]: 1, [GET_ONE]: 1, [DELETE]: 1 });
     expect(held("production", "SECRET_8")).toBeUndefined();
     expect(held("production", "SECRET_8_RENAMED")).toBe("value-8");
   });
@@ -273,8 +274,9 @@ describe("one stack through its whole life", () => {
     const { stdout } = await tf.ok(["destroy", "-auto-approve", "-refresh=false"], env);
     expect(stdout).toMatch(/Destroy complete! Resources: 22 destroyed/);
     for (const env of ENVS) expect(emulator.listSecrets(REPO, env)).toEqual([]);
-    // 22 deletes; the one that found nothing checks the repository is still visible.
-    expect(counts()).toEqual({ [DELETE]: 22, "GET /repos/{owner}/{repo}": 1 });
+    // Each delete reads its secret first (it deletes only what its resource wrote); the one that
+    // finds nothing sends no DELETE and checks that the repository is still visible.
+    expect(counts()).toEqual({ [GET_ONE]: 22, [DELETE]: 21, "GET /repos/{owner}/{repo}": 1 });
     const again = await tf.ok(["destroy", "-auto-approve"], env);
     expect(again.stdout).toMatch(/Destroy complete! Resources: 0 destroyed/);
   });

@@ -50,6 +50,26 @@ describe("environment names", () => {
       /256 characters long: GitHub allows at most 255/,
     );
   });
+  test.each([".", "..", "%2e%2e", ".%2E", "%2e"])(
+    "%s is refused: it would change the request's path (issue 7)",
+    (env) => {
+      expect(checkEnvironmentName(env)[0]).toMatch(/would address the repository instead of an environment/);
+    },
+  );
+  test.each(["...", "a/../b", "..a", "v1.2", "?", "#"])(
+    "%s is a valid name: the client encodes it into one path segment",
+    (env) => {
+      expect(checkEnvironmentName(env)).toEqual([]);
+    },
+  );
+  test.each(["prod\n", "pro\u0000d", "\u001b[2Kprod", "prod\u007f", "prod\u0085"])(
+    "a control character is refused without printing it raw (%j)",
+    (env) => {
+      const [problem] = checkEnvironmentName(env);
+      expect(problem).toMatch(/control character U\+00[0-9A-F]{2} at character \d+/);
+      expect(problem).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    },
+  );
 });
 
 describe("repositories", () => {

@@ -190,7 +190,8 @@ export class EnvironmentSecret extends Construct {
   }
 }
 
-function checkUnlessToken(prop: string, value: string, check: (v: string) => string[]): string[] {
+/** Problems of a string prop; a token is left to the provider, which checks it at plan time. */
+export function checkUnlessToken(prop: string, value: string, check: (v: string) => string[]): string[] {
   if (typeof value !== "string") {
     return [`${prop} is missing: give it as a string`];
   }

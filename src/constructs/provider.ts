@@ -93,6 +93,18 @@ export interface GithubSecretsProviderProps {
   readonly maxRetries?: number;
 
   /**
+   * Name of an environment variable, set where terraform runs, holding a random key of at least 32
+   * bytes (e.g. `openssl rand -base64 32`, kept as a CI secret). With it, each secret's
+   * `value_fingerprint` is an HMAC under that key: microseconds per secret instead of an scrypt
+   * derivation, and whoever reads the state cannot test a guess of a value without the key.
+   * Setting, changing or removing the key rewrites every secret once with the same value; the plan
+   * says so with a warning. The variable must be set for every plan and apply.
+   *
+   * @default - no key: value fingerprints are salted scrypt digests
+   */
+  readonly fingerprintKeyEnv?: string;
+
+  /**
    * Terraform alias of this provider configuration, for a second configuration in the same stack (for
    * example another GitHub host or another App). Secrets use it only when it is passed as their
    * `provider`.
@@ -220,6 +232,7 @@ export class GithubSecretsProvider extends TerraformProvider {
       base_url: p.baseUrl,
       write_delay_ms: p.writeDelayMs,
       max_retries: p.maxRetries,
+      fingerprint_key_env: p.fingerprintKeyEnv,
     };
   }
 

@@ -18,6 +18,7 @@ interface Index {
 
 interface Registry {
   readonly secrets: DeclaredSecret[];
+  readonly owners: ExclusiveOwner[];
   index?: Index;
 }
 
@@ -31,15 +32,19 @@ const registries = new WeakMap<IConstruct, Registry>();
  * Checks run when the app synthesizes (cdktf validations), so construction order does not matter.
  */
 export function registerSecret(secret: DeclaredSecret): void {
-  const root = secret.construct.node.root;
+  const registry = registryOf(secret.construct);
+  registry.secrets.push(secret);
+  secret.construct.node.addValidation({ validate: () => problemsOf(secret, indexOf(registry)) });
+}
+
+function registryOf(scope: IConstruct): Registry {
+  const root = scope.node.root;
   let registry = registries.get(root);
   if (registry === undefined) {
-    registry = { secrets: [] };
+    registry = { secrets: [], owners: [] };
     registries.set(root, registry);
   }
-  registry.secrets.push(secret);
-  const reg = registry;
-  secret.construct.node.addValidation({ validate: () => problemsOf(secret, indexOf(reg)) });
+  return registry;
 }
 
 function problemsOf(secret: DeclaredSecret, index: Index): string[] {
@@ -78,8 +83,13 @@ function keysOf(s: DeclaredSecret): { secret: string; environment: string } | un
   ) {
     return undefined;
   }
-  const environment = `${s.repository.toLowerCase()}\u0000${s.environment.toLowerCase()}`;
+  const environment = environmentKeyOf(s.repository, s.environment);
   return { environment, secret: `${environment}\u0000${normalizeSecretName(s.secretName)}` };
+}
+
+/** GitHub compares repository and environment names without letter case. */
+function environmentKeyOf(repository: string, environment: string): string {
+  return `${repository.toLowerCase()}\u0000${environment.toLowerCase()}`;
 }
 
 // Validations of every secret read the same index; rebuild it only when secrets were added since.
@@ -108,4 +118,61 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   } else {
     list.push(value);
   }
+}
+
+/** An `exclusive` owner of one environment's whole secret set. */
+export interface ExclusiveOwner {
+  readonly construct: IConstruct;
+  readonly repository: string;
+  readonly environment: string;
+}
+
+/**
+ * Every secret name the app declares for the environment (all stacks, both constructs), upper case,
+ * sorted, without repeats; a name given as a token stays a token for Terraform to resolve. Call it at
+ * synth, when every construct exists.
+ */
+export function declaredSecretNames(scope: IConstruct, repository: string, environment: string): string[] {
+  const registry = registryOf(scope);
+  const key = environmentKeyOf(repository, environment);
+  const names = registry.secrets
+    .filter((s) => environmentKeyOf(s.repository, s.environment) === key)
+    .map((s) => (Token.isUnresolved(s.secretName) ? s.secretName : normalizeSecretName(s.secretName)));
+  return [...new Set(names)].sort();
+}
+
+/**
+ * Records an owner of the environment's whole secret set. At synth, a second owner of the same
+ * environment in the app is an error (each would delete what the other declares only if they
+ * disagreed, and one of them is a mistake), and so is a secret whose repository or environment is a
+ * token (it might be in this environment, and could not be kept).
+ */
+export function registerExclusiveOwner(owner: ExclusiveOwner): void {
+  const registry = registryOf(owner.construct);
+  registry.owners.push(owner);
+  owner.construct.node.addValidation({
+    validate: () => {
+      const key = environmentKeyOf(owner.repository, owner.environment);
+      const first = registry.owners.find((o) => environmentKeyOf(o.repository, o.environment) === key);
+      const problems: string[] = [];
+      if (first !== undefined && first !== owner) {
+        problems.push(
+          `environment "${owner.environment}" of ${owner.repository} has two exclusive owners, ` +
+            `"${first.construct.node.path}" and "${owner.construct.node.path}": an environment's secret set can ` +
+            `be owned by one construct only; keep exclusive: true on one and declare the other's secrets without it`,
+        );
+      }
+      const unknown = registry.secrets.find(
+        (s) => Token.isUnresolved(s.repository) || Token.isUnresolved(s.environment),
+      );
+      if (unknown !== undefined) {
+        problems.push(
+          `"${unknown.construct.node.path}" gives its repository or environment as a Terraform reference, so ` +
+            `exclusive "${owner.construct.node.path}" cannot tell whether to keep it: give them as plain strings ` +
+            `or drop exclusive`,
+        );
+      }
+      return problems;
+    },
+  });
 }

@@ -38,3 +38,31 @@ export function credentialsFromEnvironment(env: NodeJS.ProcessEnv = process.env)
 export function baseUrlFromEnvironment(env: NodeJS.ProcessEnv = process.env): string {
   return (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, "");
 }
+
+/** Raised for a base URL that is not an http(s) URL; the message says what to give instead. */
+export class InvalidBaseUrlError extends Error {
+  constructor(readonly problem: string) {
+    super(problem);
+    this.name = "InvalidBaseUrlError";
+  }
+}
+
+/**
+ * Why `url` cannot be the REST API root, or undefined when it can. Checked before any request:
+ * fetch would otherwise fail each call with "Invalid URL", reported as if GitHub had answered.
+ * The URL itself is shown only without credentials.
+ */
+export function checkBaseUrl(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `base URL "${url}" is not an http(s) URL: give the REST API root, such as https://api.github.com or https://github.example.com/api/v3`;
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+    parsed.username = "";
+    parsed.password = "";
+    return `base URL "${parsed.toString()}" is not an http(s) URL: give the REST API root, such as https://api.github.com or https://github.example.com/api/v3`;
+  }
+  return undefined;
+}

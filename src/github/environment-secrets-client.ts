@@ -1,14 +1,17 @@
 import { normalizeSecretName, parseRepository } from "../rules";
 import {
   baseUrlFromEnvironment,
+  checkBaseUrl,
   type Credentials,
   credentialsFromEnvironment,
+  InvalidBaseUrlError,
   MissingCredentialsError,
 } from "./credentials";
 import { type CallSubject, GithubUnavailableError, RepositoryNotFoundError } from "./errors";
 import type { Logger } from "./logger";
 import { silentLogger } from "./logger";
 import { createOctokit, DEFAULT_RETRY_POLICY, type GithubApi, type RetryPolicy } from "./octokit";
+import { githubPath } from "./paths";
 import { isAppAuthFailure, translateError } from "./translate-error";
 
 /** One environment of one repository. */
@@ -63,8 +66,27 @@ export interface ClientOptions {
 
 const PAGE_SIZE = 100;
 
-function subjectOf(ref: EnvironmentRef, secretName?: string): CallSubject {
+function subjectOf(ref: EnvironmentRef, secretName?: string): CallSubject & EnvironmentRef {
   return { repository: ref.repository, environment: ref.environment, secretName };
+}
+
+/** `/repos/{owner}/{repo}`, every segment encoded by us (see githubPath). */
+function repositoryPath(subject: CallSubject): string {
+  const { owner, name } = parseRepository(subject.repository);
+  return githubPath(subject, ["repos", owner, name]);
+}
+
+/** `/repos/{owner}/{repo}/environments/{environment}/secrets[/{tail}]`, every segment encoded by us. */
+function secretsPath(subject: CallSubject & EnvironmentRef, tail?: string): string {
+  const { owner, name } = parseRepository(subject.repository);
+  const segments = ["repos", owner, name, "environments", subject.environment, "secrets"];
+  return githubPath(subject, tail === undefined ? segments : [...segments, tail]);
+}
+
+interface SecretListing {
+  name: string;
+  created_at: string;
+  updated_at: string;
 }
 
 function environmentKey(ref: EnvironmentRef): string {
@@ -93,9 +115,14 @@ export class EnvironmentSecretsClient {
   private readonly keys = new Map<string, Promise<EnvironmentPublicKey>>();
   private readonly listings = new Map<string, Promise<Map<string, SecretMetadata> | undefined>>();
   private readonly logger: Logger;
+  private readonly baseUrl: string;
 
+  /** Throws InvalidBaseUrlError when the base URL (given or from GITHUB_API_URL) is not an http(s) URL. */
   constructor(private readonly options: ClientOptions = {}) {
     this.logger = options.logger ?? silentLogger;
+    this.baseUrl = (options.baseUrl ?? baseUrlFromEnvironment()).replace(/\/+$/, "");
+    const problem = checkBaseUrl(this.baseUrl);
+    if (problem) throw new InvalidBaseUrlError(problem);
   }
 
   /** Fails fast, without a network call, when no credential is available. */
@@ -108,7 +135,7 @@ export class EnvironmentSecretsClient {
   private octokit(): Promise<GithubApi> {
     this.api ??= createOctokit({
       credentials: this.assertCredentials(),
-      baseUrl: (this.options.baseUrl ?? baseUrlFromEnvironment()).replace(/\/+$/, ""),
+      baseUrl: this.baseUrl,
       writeDelayMs: this.options.writeDelayMs ?? 1000,
       retry: { ...DEFAULT_RETRY_POLICY, ...this.options.retry },
       logger: this.logger,
@@ -142,9 +169,8 @@ export class EnvironmentSecretsClient {
     options: CallOptions = {},
   ): Promise<Error | undefined> {
     const api = await this.octokit();
-    const { owner, name } = parseRepository(subject.repository);
     try {
-      await api.rest.repos.get({ owner, repo: name, request: { signal: options.signal } });
+      await api.request(`GET ${repositoryPath(subject)}`, { request: { signal: options.signal } });
       return undefined;
     } catch (repoError) {
       return (repoError as { status?: number }).status === 404
@@ -177,13 +203,10 @@ export class EnvironmentSecretsClient {
   ): Promise<EnvironmentPublicKey> {
     const key = environmentKey(ref);
     if (options.refresh) this.keys.delete(key);
+    const subject = subjectOf(ref);
     return EnvironmentSecretsClient.cached(this.keys, key, () =>
-      this.call(subjectOf(ref), options, async (api) => {
-        const { owner, name } = parseRepository(ref.repository);
-        const { data } = await api.rest.actions.getEnvironmentPublicKey({
-          owner,
-          repo: name,
-          environment_name: ref.environment,
+      this.call(subject, options, async (api) => {
+        const { data } = await api.request(`GET ${secretsPath(subject, "public-key")}`, {
           request: { signal: options.signal },
         });
         this.logger.debug("fetched environment public key", {
@@ -207,12 +230,9 @@ export class EnvironmentSecretsClient {
   ): Promise<Map<string, SecretMetadata> | undefined> {
     return EnvironmentSecretsClient.cached(this.listings, environmentKey(ref), async () => {
       try {
-        return await this.call(subjectOf(ref), options, async (api) => {
-          const { owner, name } = parseRepository(ref.repository);
-          const secrets = await api.paginate(api.rest.actions.listEnvironmentSecrets, {
-            owner,
-            repo: name,
-            environment_name: ref.environment,
+        const subject = subjectOf(ref);
+        return await this.call(subject, options, async (api) => {
+          const secrets: SecretListing[] = await api.paginate(`GET ${secretsPath(subject)}`, {
             per_page: PAGE_SIZE,
             request: { signal: options.signal },
           });
@@ -239,14 +259,10 @@ export class EnvironmentSecretsClient {
   /** One secret's metadata by a direct GET (import uses it); undefined when absent. */
   async getSecret(ref: SecretRef, options: CallOptions = {}): Promise<SecretMetadata | undefined> {
     const secretName = normalizeSecretName(ref.secretName);
+    const subject = subjectOf(ref, secretName);
     try {
-      return await this.call(subjectOf(ref, secretName), options, async (api) => {
-        const { owner, name } = parseRepository(ref.repository);
-        const { data } = await api.rest.actions.getEnvironmentSecret({
-          owner,
-          repo: name,
-          environment_name: ref.environment,
-          secret_name: secretName,
+      return await this.call(subject, options, async (api) => {
+        const { data } = await api.request(`GET ${secretsPath(subject, secretName)}`, {
           request: { signal: options.signal },
         });
         return { name: data.name, createdAt: data.created_at, updatedAt: data.updated_at };
@@ -266,13 +282,9 @@ export class EnvironmentSecretsClient {
   ): Promise<PutResult> {
     const secretName = normalizeSecretName(ref.secretName);
     this.listings.delete(environmentKey(ref));
-    return this.call(subjectOf(ref, secretName), options, async (api) => {
-      const { owner, name } = parseRepository(ref.repository);
-      const response = await api.rest.actions.createOrUpdateEnvironmentSecret({
-        owner,
-        repo: name,
-        environment_name: ref.environment,
-        secret_name: secretName,
+    const subject = subjectOf(ref, secretName);
+    return this.call(subject, options, async (api) => {
+      const response = await api.request(`PUT ${secretsPath(subject, secretName)}`, {
         encrypted_value: sealed.encryptedValue,
         key_id: sealed.keyId,
         request: { signal: options.signal },
@@ -285,16 +297,11 @@ export class EnvironmentSecretsClient {
   async deleteSecret(ref: SecretRef, options: CallOptions = {}): Promise<boolean> {
     const secretName = normalizeSecretName(ref.secretName);
     this.listings.delete(environmentKey(ref));
+    const subject = subjectOf(ref, secretName);
+    const path = secretsPath(subject, secretName);
     const api = await this.octokit();
-    const { owner, name } = parseRepository(ref.repository);
     try {
-      await api.rest.actions.deleteEnvironmentSecret({
-        owner,
-        repo: name,
-        environment_name: ref.environment,
-        secret_name: secretName,
-        request: { signal: options.signal },
-      });
+      await api.request(`DELETE ${path}`, { request: { signal: options.signal } });
       return true;
     } catch (error) {
       if (options.signal?.aborted) throw cancelled(subjectOf(ref, secretName));

@@ -13,6 +13,8 @@ export {
   type TokenCredentials,
   type AppCredentials,
   MissingCredentialsError,
+  InvalidBaseUrlError,
+  checkBaseUrl,
   credentialsFromEnvironment,
   baseUrlFromEnvironment,
 } from "./credentials";

@@ -8,12 +8,20 @@ import {
   RepositoryNotFoundError,
   ValidationFailedError,
 } from "./errors";
+import {
+  ATTEMPT,
+  type AttemptFailure,
+  BASE_URL,
+  formatDuration,
+  TIMED_OUT_AFTER_MS,
+} from "./request-timeout";
 
 /** The parts of Octokit's RequestError we read. Its `request` (headers, body) is never kept. */
 interface OctokitFailure {
   status?: number;
   message?: string;
   request?: { url?: string };
+  cause?: unknown;
   response?: { headers?: Record<string, string | number | undefined>; data?: unknown };
 }
 
@@ -65,6 +73,9 @@ export function translateError(
       said,
     );
   }
+  // Octokit reports "no HTTP answer at all" (refused, DNS, reset, our timeout) as a 500 without a response.
+  if (status === 500 && !failure.response)
+    return noAnswer(failure as OctokitFailure & AttemptFailure, subject);
   switch (status) {
     case 401:
       return new BadCredentialsError(
@@ -107,7 +118,6 @@ export function translateError(
         said,
       );
     default: {
-      // Octokit reports a connection failure as status 500 with the transport's message.
       const reason =
         status >= 500
           ? `GitHub answered ${status} after all retries`
@@ -129,4 +139,57 @@ function sanitizeTransportMessage(message: string | undefined): string | undefin
     .split("\n")[0]!
     .replace(/\?[^\s"]*/g, "")
     .slice(0, 200);
+}
+
+/** A URL fit for a message: no credentials, query or fragment, no trailing slash. */
+export function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = "";
+    parsed.password = "";
+    parsed.search = "";
+    parsed.hash = "";
+    return parsed.toString().replace(/\/+$/, "");
+  } catch {
+    return "(an invalid URL)";
+  }
+}
+
+/**
+ * The innermost message of the error chain: fetch says only "fetch failed" and keeps the socket's
+ * error ("connect ECONNREFUSED 127.0.0.1:443", "getaddrinfo ENOTFOUND ...") as its cause. Read here
+ * rather than trusting Octokit's copy, which it takes only from errors of its own realm.
+ */
+function transportCause(failure: OctokitFailure): string | undefined {
+  let message = failure.message;
+  let current: unknown = (failure as { cause?: unknown }).cause;
+  for (let depth = 0; current && typeof current === "object" && depth < 5; depth++) {
+    const text = (current as { message?: unknown }).message;
+    if (typeof text === "string" && text !== "") message = text;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return message;
+}
+
+/** No answer came: say what failed and where, never "GitHub answered 500". */
+function noAnswer(failure: OctokitFailure & AttemptFailure, subject: CallSubject): GithubSecretsError {
+  const attempts = failure[ATTEMPT] ?? 1;
+  const tries = attempts > 1 ? ` on any of ${attempts} attempts` : "";
+  const target = failure[BASE_URL] ?? failure.request?.url;
+  const where = target ? displayUrl(target) : "the GitHub API";
+  const timeoutMs = failure[TIMED_OUT_AFTER_MS];
+  if (timeoutMs !== undefined) {
+    return new GithubUnavailableError(
+      subject,
+      0,
+      `${where} did not answer within ${formatDuration(timeoutMs)}${tries}: check that it is reachable and ` +
+        "working, or raise the provider's request_timeout_ms if it is only slow",
+    );
+  }
+  const cause = sanitizeTransportMessage(transportCause(failure)) ?? "no answer";
+  return new GithubUnavailableError(
+    subject,
+    0,
+    `could not reach ${where} (${cause})${tries}: check base_url (or GITHUB_API_URL) and the network`,
+  );
 }

@@ -14,6 +14,7 @@ import {
   normalizeSecretName,
 } from "../rules";
 import type { SecretSource } from "./secret-source";
+import { WriteLedger } from "./write-ledger";
 
 /** Outcome of a write. */
 export interface WriteResult {
@@ -31,13 +32,43 @@ export type ReadResult =
   | { readonly status: "gone" }
   | { readonly status: "unchanged" | "changed"; readonly createdAt: string; readonly updatedAt: string };
 
+/** Outcome of a delete. */
+export type DeleteResult =
+  | { readonly status: "deleted" | "alreadyGone" }
+  /**
+   * Not deleted, on purpose: `writtenHere` when another write of this process (the new address of
+   * a renamed or replaced resource) put it there; `changedSince` when GitHub's `updated_at` is newer
+   * than the write the deleting resource recorded (another process or someone else wrote it since).
+   */
+  | { readonly status: "writtenHere" }
+  | { readonly status: "changedSince"; readonly updatedAt: string };
+
+/** Options of a guarded delete: delete only what the deleting resource itself wrote. */
+export interface DeleteOptions extends CallOptions {
+  /**
+   * Set by a caller that deletes on behalf of a resource (the provider): then the secret is kept
+   * when this lifecycle wrote it (see WriteLedger) or when GitHub's `updated_at` is newer than
+   * `recordedUpdatedAt`, the resource's own last write. Absent: an unconditional delete.
+   */
+  readonly onlyOwnWrite?: { readonly recordedUpdatedAt?: string };
+}
+
 /** Input problems found before any call; the message names the secret and says how to fix it. */
 export class InvalidSecretError extends Error {
   constructor(
     readonly address: SecretRef,
     readonly problems: string[],
   ) {
-    super(`${address.repository} / ${address.environment} / ${address.secretName}: ${problems.join("; ")}`);
+    // A name holding a control character is shown escaped (JSON-style), never raw on a terminal.
+    const shown = [address.repository, address.environment, address.secretName].map((part) =>
+      /[\u0000-\u001f\u007f-\u009f]/.test(part)
+        ? JSON.stringify(part).replace(
+            /[\u007f-\u009f]/g,
+            (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+          )
+        : part,
+    );
+    super(`${shown.join(" / ")}: ${problems.join("; ")}`);
     this.name = "InvalidSecretError";
   }
 }
@@ -63,6 +94,8 @@ function changedSince(remote: string, recorded: string | undefined): boolean {
  * as success.
  */
 export class EnvironmentSecretLifecycle {
+  private readonly ledger = new WriteLedger();
+
   constructor(private readonly client: EnvironmentSecretsClient) {}
 
   /** Checks the address against GitHub's rules; throws InvalidSecretError listing every problem. */
@@ -88,6 +121,18 @@ export class EnvironmentSecretLifecycle {
 
   private async write(address: SecretRef, source: SecretSource, options: CallOptions): Promise<WriteResult> {
     const target = EnvironmentSecretLifecycle.validateAddress(address);
+    return this.ledger.exclusive(target, async () => {
+      const result = await this.writeNow(target, source, options);
+      this.ledger.recordWrite(target);
+      return result;
+    });
+  }
+
+  private async writeNow(
+    target: SecretRef,
+    source: SecretSource,
+    options: CallOptions,
+  ): Promise<WriteResult> {
     if (source.kind === "sealed") {
       const result = await this.client.putSecret(target, source, options);
       return { created: result.created, updatedAt: result.answeredAt };
@@ -139,11 +184,28 @@ export class EnvironmentSecretLifecycle {
     };
   }
 
-  /** Deletes the secret; "already gone" is success. */
-  async delete(address: SecretRef, options: CallOptions = {}): Promise<{ readonly alreadyGone: boolean }> {
+  /**
+   * Deletes the secret; "already gone" is success. With `onlyOwnWrite`, deletes only what the
+   * caller's resource wrote (DeleteOptions). The check against GitHub reads the secret right
+   * before the DELETE: a write by another process in between those two calls is the one window
+   * GitHub's API (no conditional DELETE) leaves open, and so is a write within the 2 s clock
+   * allowance of the recorded one. Writes of this process have no window: they are serialised.
+   */
+  async delete(address: SecretRef, options: DeleteOptions = {}): Promise<DeleteResult> {
     const target = EnvironmentSecretLifecycle.validateAddress(address);
-    const deleted = await this.client.deleteSecret(target, options);
-    return { alreadyGone: !deleted };
+    return this.ledger.exclusive(target, async () => {
+      const guard = options.onlyOwnWrite;
+      if (guard) {
+        if (this.ledger.wasWritten(target)) return { status: "writtenHere" };
+        const found = await this.client.getSecret(target, options);
+        if (!found) return { status: "alreadyGone" };
+        if (changedSince(found.updatedAt, guard.recordedUpdatedAt)) {
+          return { status: "changedSince", updatedAt: found.updatedAt };
+        }
+      }
+      const deleted = await this.client.deleteSecret(target, options);
+      return { status: deleted ? "deleted" : "alreadyGone" };
+    });
   }
 
   /** Looks up an existing secret for import; undefined when there is none to adopt. */

@@ -6,6 +6,7 @@ import {
   validateProviderConfig,
 } from "./provider-config";
 import { environmentSecretResource } from "./resources/environment-secret";
+import { environmentSecretSetResource } from "./resources/environment-secret-set";
 
 /** The `ghsecrets` provider: configuration and the resources it serves. */
 export const ghsecretsProvider: ProviderDefinition<ProviderData> = {
@@ -13,5 +14,5 @@ export const ghsecretsProvider: ProviderDefinition<ProviderData> = {
   attributes: providerAttributes,
   validate: validateProviderConfig,
   configure: (config, ctx) => configureProvider(config, ctx),
-  resources: [environmentSecretResource],
+  resources: [environmentSecretResource, environmentSecretSetResource],
 };

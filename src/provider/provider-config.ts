@@ -1,11 +1,13 @@
 import { readFile } from "node:fs/promises";
 import {
   baseUrlFromEnvironment,
+  checkBaseUrl,
   type Credentials,
   credentialsFromEnvironment,
   EnvironmentSecretsClient,
 } from "../github";
-import { EnvironmentSecretLifecycle } from "../lifecycle";
+import { createFingerprinter, type Fingerprinter, FingerprintKeyError } from "../crypto";
+import { EnvironmentSecretLifecycle, EnvironmentSecretSetLifecycle } from "../lifecycle";
 import {
   type Attributes,
   type ConfigureResult,
@@ -19,8 +21,12 @@ import {
 /** What `configure` hands to every resource call of the process. */
 export interface ProviderData {
   readonly lifecycle: EnvironmentSecretLifecycle;
+  /** The environments' whole secret sets (exclusive owners); shares the client and its listings. */
+  readonly secretSets: EnvironmentSecretSetLifecycle;
   /** The environment the provider reads `value_env` variables from. */
   readonly env: NodeJS.ProcessEnv;
+  /** How value fingerprints are made: scrypt, or an HMAC when `fingerprint_key_env` names a key. */
+  readonly fingerprints: Fingerprinter;
 }
 
 export const providerAttributes: Attributes = {
@@ -70,11 +76,23 @@ export const providerAttributes: Attributes = {
     description:
       "Minimum gap between two writes, in milliseconds. Default 1000, as GitHub asks of integrations; 0 when base_url is a loopback address (the emulator).",
   },
+  fingerprint_key_env: {
+    type: "string",
+    optional: true,
+    description:
+      "Name of an environment variable holding a random key (at least 32 bytes, e.g. `openssl rand -base64 32`) that makes value fingerprints keyed HMACs: microseconds to derive, and no guess of a value can be tested from the state without the key. Unset: salted scrypt. Changing or removing the key rewrites every secret once (same values); the plan says so.",
+  },
   max_retries: {
     type: "number",
     optional: true,
     description:
       "Retries of a 5xx answer or a dropped connection, and waits for a rate limit, before failing. Default 3.",
+  },
+  request_timeout_ms: {
+    type: "number",
+    optional: true,
+    description:
+      "Longest wait for one answer from GitHub, in milliseconds; an attempt that gets none is abandoned and retried (max_retries). Default 30000.",
   },
 };
 
@@ -99,7 +117,7 @@ function count(value: Value | undefined): number | undefined {
 /** Checks what can be checked before configure: numbers in range, App settings complete. */
 export function validateProviderConfig(config: ObjectValue): Diagnostic[] {
   const problems: Diagnostic[] = [];
-  for (const name of ["write_delay_ms", "max_retries"]) {
+  for (const name of ["write_delay_ms", "max_retries", "request_timeout_ms"]) {
     const value = config[name];
     if (typeof value === "number" && (!Number.isInteger(value) || value < 0)) {
       problems.push({
@@ -108,6 +126,22 @@ export function validateProviderConfig(config: ObjectValue): Diagnostic[] {
         attribute: name,
       });
     }
+  }
+  if (config.request_timeout_ms === 0) {
+    problems.push({
+      severity: "error",
+      summary: "request_timeout_ms must be at least 1: it bounds the wait for each answer from GitHub",
+      attribute: "request_timeout_ms",
+    });
+  }
+  const baseUrl = text(config.base_url);
+  const baseUrlProblem = baseUrl === undefined ? undefined : checkBaseUrl(baseUrl);
+  if (baseUrlProblem) {
+    problems.push({
+      severity: "error",
+      summary: `Invalid base_url: ${baseUrlProblem}`,
+      attribute: "base_url",
+    });
   }
   const keySources = ["private_key", "private_key_path", "private_key_env"].filter((name) =>
     text(config[name]),
@@ -186,6 +220,31 @@ async function resolveCredentials(
   );
 }
 
+/** The fingerprint mode `fingerprint_key_env` asks for, or a diagnostic pointing at it. */
+function fingerprinterFor(config: ObjectValue, env: NodeJS.ProcessEnv): Fingerprinter | Diagnostic {
+  const variable = text(config.fingerprint_key_env);
+  if (!variable) return createFingerprinter();
+  const key = env[variable];
+  const problem = (summary: string, detail: string): Diagnostic => ({
+    severity: "error",
+    summary,
+    detail,
+    attribute: "fingerprint_key_env",
+  });
+  if (!key) {
+    return problem(
+      `The environment variable ${variable} (fingerprint_key_env) is not set`,
+      `Export ${variable} with the fingerprint key where terraform runs (e.g. from a CI secret), or remove fingerprint_key_env to use scrypt fingerprints.`,
+    );
+  }
+  try {
+    return createFingerprinter(key);
+  } catch (error) {
+    if (!(error instanceof FingerprintKeyError)) throw error;
+    return problem(`The fingerprint key in ${variable} (fingerprint_key_env) is too short`, error.message);
+  }
+}
+
 /** Builds the client and lifecycle once per provider process. No network call happens here. */
 export async function configureProvider(
   config: ObjectValue,
@@ -206,15 +265,40 @@ export async function configureProvider(
   }
   const credentials = await resolveCredentials(config, env);
   if ("severity" in credentials) return { diagnostics: [credentials] };
+  const fingerprints = fingerprinterFor(config, env);
+  if ("severity" in fingerprints) return { diagnostics: [fingerprints] };
 
   const maxRetries = count(config.max_retries);
+  const requestTimeoutMs = count(config.request_timeout_ms);
   const baseUrl = text(config.base_url) ?? baseUrlFromEnvironment(env);
+  const baseUrlProblem = checkBaseUrl(baseUrl);
+  if (baseUrlProblem) {
+    return {
+      diagnostics: [
+        {
+          severity: "error",
+          summary: `Invalid ${text(config.base_url) ? "base_url" : "GITHUB_API_URL"}: ${baseUrlProblem}`,
+          attribute: text(config.base_url) ? "base_url" : undefined,
+        },
+      ],
+    };
+  }
   const client = new EnvironmentSecretsClient({
     credentials,
     baseUrl,
     writeDelayMs: count(config.write_delay_ms) ?? (isLoopback(baseUrl) ? 0 : undefined),
-    retry: maxRetries === undefined ? undefined : { maxRetries, maxRateLimitWaits: maxRetries },
+    retry: {
+      ...(maxRetries === undefined ? {} : { maxRetries, maxRateLimitWaits: maxRetries }),
+      ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
+    },
     logger: ctx.logger,
   });
-  return { data: { lifecycle: new EnvironmentSecretLifecycle(client), env } };
+  return {
+    data: {
+      lifecycle: new EnvironmentSecretLifecycle(client),
+      secretSets: new EnvironmentSecretSetLifecycle(client),
+      env,
+      fingerprints,
+    },
+  };
 }

@@ -1,6 +1,6 @@
 // GitHub's rules, pure: used by the constructs (synth-time errors) and the provider (plan-time diagnostics).
 export { checkSecretName, normalizeSecretName } from "./secret-name";
-export { checkEnvironmentName, MAX_ENVIRONMENT_NAME_LENGTH } from "./environment-name";
+export { checkEnvironmentName, isDotSegment, MAX_ENVIRONMENT_NAME_LENGTH } from "./environment-name";
 export { checkRepository, parseRepository, type RepositoryRef } from "./repository";
 export {
   checkValueSize,
@@ -9,3 +9,5 @@ export {
   MAX_SECRETS_PER_ENVIRONMENT,
 } from "./limits";
 export { formatImportId, parseImportId, type SecretAddress } from "./import-id";
+export { formatEnvironmentId, parseEnvironmentId, type EnvironmentAddress } from "./environment-id";
+export { secretIdentityKey, sameIgnoringCase, type SecretIdentityParts } from "./secret-identity";

@@ -8,7 +8,7 @@ import { RuleViolation } from "./github-rules";
 import { ROUTES, RouteDef } from "./handlers";
 import { HttpError, Reply, errorReply, notFound, readJson, send } from "./http-io";
 import { publicKeyBase64, sodiumReady } from "./keys";
-import { matchTemplate, pathSegments } from "./routes";
+import { matchTemplate, pathSegments, resolveDotSegments } from "./routes";
 import { type EmulatorSnapshot, restoreSnapshot, takeSnapshot } from "./snapshot";
 import { EnvironmentRecord, RepositoryRecord, Store } from "./store";
 import { Clock, epochSeconds, isoSeconds } from "./time";
@@ -28,6 +28,12 @@ export interface EmulatorOptions {
   clock?: Clock;
   /** Data saved by {@link GithubEmulator.snapshot} in an earlier run, loaded before `repositories`. */
   snapshot?: EmulatorSnapshot;
+  /**
+   * Milliseconds every API request waits before it is handled, like the round trip to a real API
+   * (benchmarks use 30): without it the emulator answers in microseconds and a client's concurrency
+   * shows nothing. Default 0.
+   */
+  latencyMs?: number;
 }
 
 /** A secret as listed by GitHub; times are ISO 8601 with second precision, e.g. "2024-01-02T03:04:05Z". */
@@ -36,6 +42,16 @@ export interface SecretInfo {
   createdAt: string;
   updatedAt: string;
 }
+
+/** A request as it reached the emulator: the path exactly as sent, before any decoding. */
+export interface ReceivedRequest {
+  method: string;
+  /** The raw request path, without the query string, e.g. "/repos/acme/api/environments/a%2Fb/secrets". */
+  path: string;
+}
+
+/** How many requests {@link GithubEmulator.receivedRequests} keeps (the most recent ones). */
+const RECEIVED_LOG_SIZE = 1000;
 
 /** An environment's public key as GitHub returns it: key id and standard base64 X25519 key. */
 export interface PublicKeyInfo {
@@ -58,6 +74,7 @@ export class GithubEmulator {
   private readonly apps = new AppRegistry();
   private readonly faults = new FaultQueue();
   private readonly counts = new Map<string, number>();
+  private readonly received: ReceivedRequest[] = [];
   private readonly sleepers = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
   private readonly server: Server;
   private address = "";
@@ -66,6 +83,7 @@ export class GithubEmulator {
   private constructor(
     private readonly clock: Clock,
     tokens: TokenConfig,
+    private readonly latencyMs: number,
   ) {
     this.store = new Store(() => epochSeconds(this.clock));
     this.tokenRegistry = new TokenRegistry(tokens);
@@ -76,7 +94,11 @@ export class GithubEmulator {
   static async start(options: EmulatorOptions = {}): Promise<GithubEmulator> {
     await sodiumReady();
     const tokens = options.tokens ?? [`emulator_${randomBytes(20).toString("hex")}`];
-    const emulator = new GithubEmulator(options.clock ?? Date.now, tokens);
+    const latencyMs = options.latencyMs ?? 0;
+    if (!(Number.isFinite(latencyMs) && latencyMs >= 0)) {
+      throw new Error(`latencyMs must be a number of milliseconds, 0 or more (got ${latencyMs})`);
+    }
+    const emulator = new GithubEmulator(options.clock ?? Date.now, tokens, latencyMs);
     if (options.snapshot) restoreSnapshot(emulator.store, options.snapshot);
     for (const [fullName, environments] of Object.entries(options.repositories ?? {})) {
       emulator.addRepository(fullName);
@@ -239,6 +261,15 @@ export class GithubEmulator {
 
   resetRequestCounts(): void {
     this.counts.clear();
+    this.received.length = 0;
+  }
+
+  /**
+   * The last requests received (up to 1000), oldest first, with their paths as sent: to check which
+   * resource a client really addressed. Unknown routes are included. Reset with `resetRequestCounts()`.
+   */
+  receivedRequests(): ReceivedRequest[] {
+    return this.received.map((r) => ({ ...r }));
   }
 
   // ---- internals -----------------------------------------------------------------------------------
@@ -282,7 +313,10 @@ export class GithubEmulator {
     const method = (req.method ?? "GET").toUpperCase();
     const rawUrl = req.url ?? "/";
     const queryAt = rawUrl.indexOf("?");
-    const segments = pathSegments(queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt));
+    const rawPath = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
+    this.received.push({ method, path: rawPath });
+    if (this.received.length > RECEIVED_LOG_SIZE) this.received.shift();
+    const segments = pathSegments(resolveDotSegments(rawPath));
     const installation = AppRegistry.installationOf(method, rawUrl);
     if (installation !== undefined) {
       this.mintAppToken(installation, req, res, requestId);
@@ -297,6 +331,7 @@ export class GithubEmulator {
     }
     const { route, params } = found;
     this.count(method, route.template);
+    if (this.latencyMs > 0) await this.sleep(this.latencyMs);
 
     const fault = this.faults.take(method, route.template);
     if (fault && (await this.applyFault(fault, req, res, requestId, params))) return;

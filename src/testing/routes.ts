@@ -11,6 +11,17 @@ export const ROUTE = {
 export type RouteTemplate = (typeof ROUTE)[keyof typeof ROUTE];
 
 /**
+ * The path as GitHub's front end routes it: `.` and `..` segments (also written `%2e`) resolved the
+ * way URL parsers do. Routing on the raw segments instead would let a client's `..` reach an
+ * environment named ".." here while on GitHub it reaches the repository: the emulator would hide
+ * the very escape a test is looking for.
+ */
+export function resolveDotSegments(rawPath: string): string {
+  // Concatenated, not resolved against a base: a path starting "//" must not be read as a host.
+  return new URL(`http://emulator.invalid${rawPath}`).pathname;
+}
+
+/**
  * Splits a raw request path on "/" and only then decodes each segment, so an environment name
  * holding "/" (sent as %2F) stays one segment. Undefined if a segment is not valid percent-encoding.
  */

@@ -27,7 +27,7 @@ function checkAttributes(owner: string, attributes: Attributes, isResource: bool
   for (const [name, a] of Object.entries(attributes)) {
     const where = `${owner}, attribute "${name}"`;
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) problems.push(`${where}: name must be lower-case snake_case`);
-    if (!["string", "number", "bool"].includes(a.type))
+    if (!["string", "number", "bool", "list(string)"].includes(a.type))
       problems.push(`${where}: unsupported type "${String(a.type)}"`);
     if (a.required && (a.optional || a.computed))
       problems.push(`${where}: required excludes optional and computed`);

@@ -4,6 +4,7 @@ import type { Message } from "../protocol/messages";
 import {
   UNKNOWN,
   ValueError,
+  ctyTypeJson,
   decodeDynamicValue,
   encodeDynamicValue,
   objectFromRaw,
@@ -474,7 +475,7 @@ function schemaToProto(attributes: Attributes, version: number, description: str
       attributes: Object.entries(attributes).map(([name, a]) => ({
         name,
         // The cty type in its JSON form, quotes included: "string".
-        type: Buffer.from(JSON.stringify(a.type)),
+        type: Buffer.from(ctyTypeJson(a.type)),
         description: a.description,
         description_kind: 0,
         required: !!a.required,

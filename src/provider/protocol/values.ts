@@ -7,8 +7,14 @@ import type { Message } from "./messages";
  */
 export const UNKNOWN: unique symbol = Symbol.for("cdktf-github-secrets.terraform.unknown") as never;
 
-export type AttributeType = "string" | "number" | "bool";
-export type Value = string | number | boolean | null | typeof UNKNOWN;
+/** `list(string)` holds names (of secrets, say); a list with an unknown element is unknown as a whole. */
+export type AttributeType = "string" | "number" | "bool" | "list(string)";
+export type Value = string | number | boolean | readonly string[] | null | typeof UNKNOWN;
+
+/** The cty type of an attribute in its JSON form, as the schema sends it: `"string"`, `["list","string"]`. */
+export function ctyTypeJson(type: AttributeType): string {
+  return JSON.stringify(type === "list(string)" ? ["list", "string"] : type);
+}
 export type ObjectValue = Record<string, Value>;
 /** Attribute name -> type, in schema order (the order values are encoded in). */
 export type ObjectType = Record<string, AttributeType>;
@@ -50,6 +56,11 @@ function convert(raw: unknown, type: AttributeType, attribute: string): Value {
       if (typeof raw === "boolean") return raw;
       if (raw === "true" || raw === "false") return raw === "true";
       break;
+    case "list(string)":
+      if (!Array.isArray(raw)) break;
+      if (raw.some((item) => item instanceof ExtData)) return UNKNOWN;
+      if (raw.every((item) => typeof item === "string")) return raw as string[];
+      break;
   }
   throw new ValueError(attribute, `Attribute "${attribute}" does not hold a ${type} value.`);
 }
@@ -90,7 +101,8 @@ function checked(value: Value | undefined, type: AttributeType, attribute: strin
   const ok =
     (type === "string" && typeof value === "string") ||
     (type === "number" && typeof value === "number" && Number.isFinite(value)) ||
-    (type === "bool" && typeof value === "boolean");
+    (type === "bool" && typeof value === "boolean") ||
+    (type === "list(string)" && Array.isArray(value) && value.every((item) => typeof item === "string"));
   if (!ok)
     throw new ValueError(
       attribute,

@@ -1,6 +1,6 @@
-import { fingerprintSealed, fingerprintValue, refingerprint, saltOf } from "../../crypto";
+import { fingerprintSealed, type Fingerprinter, saltOf } from "../../crypto";
 import { GithubSecretsError } from "../../github";
-import { type SecretAddress, formatImportId, parseImportId } from "../../lifecycle";
+import { type DeleteResult, type SecretAddress, formatImportId, parseImportId } from "../../lifecycle";
 import {
   checkEnvironmentName,
   checkRepository,
@@ -20,6 +20,8 @@ import {
   type Value,
 } from "../framework";
 import type { ProviderData } from "../provider-config";
+import { environmentAddressAttributes } from "./environment-address";
+import { fingerprintModeChanged } from "./fingerprint-mode";
 import { checkValueSourceShape, type ResolvedSource, resolveValueSource } from "./value-source";
 
 /**
@@ -37,18 +39,7 @@ const attributes: Attributes = {
     computed: true,
     description: "`owner/repo:environment:SECRET_NAME`, also the import id.",
   },
-  repository: {
-    type: "string",
-    required: true,
-    requiresReplace: true,
-    description: "Repository as `owner/name`.",
-  },
-  environment: {
-    type: "string",
-    required: true,
-    requiresReplace: true,
-    description: "Name of the repository's environment; '/', spaces and non-ASCII are fine.",
-  },
+  ...environmentAddressAttributes,
   secret_name: {
     type: "string",
     required: true,
@@ -87,7 +78,7 @@ const attributes: Attributes = {
     type: "string",
     computed: true,
     description:
-      "Changes when the value changes; a salted scrypt digest that does not make the value cheap to guess.",
+      "Changes when the value changes: a salted scrypt digest that does not make the value cheap to guess, or an HMAC under the key named by the provider's fingerprint_key_env.",
   },
   created_at: {
     type: "string",
@@ -148,14 +139,20 @@ function sourceOrThrow(config: ObjectValue, env: NodeJS.ProcessEnv): ResolvedSou
 }
 
 /** The fingerprint a plan can promise, or UNKNOWN when only apply can tell (new salt, unknown value). */
-async function plannedFingerprint(source: ResolvedSource, prior: ObjectValue | null): Promise<Value> {
+async function plannedFingerprint(
+  source: ResolvedSource,
+  prior: ObjectValue | null,
+  fingerprints: Fingerprinter,
+): Promise<Value> {
   switch (source.kind) {
     case "unknown":
       return UNKNOWN;
     case "sealed":
       return fingerprintSealed(source.encryptedValue, source.keyId);
     case "plaintext":
-      return prior ? ((await refingerprint(source.value, str(prior.value_fingerprint))) ?? UNKNOWN) : UNKNOWN;
+      return prior
+        ? ((await fingerprints.refingerprint(source.value, str(prior.value_fingerprint))) ?? UNKNOWN)
+        : UNKNOWN;
   }
 }
 
@@ -169,6 +166,35 @@ function explain(error: unknown, address: SecretAddress, action: string): never 
       ? `Cannot ${action} the secret`
       : `Cannot ${action} the secret: unexpected error`;
   throw new DiagnosticError({ severity: "error", summary, detail: `${where}: ${message}` });
+}
+
+/** Logs a delete's outcome; a secret kept because someone else wrote it since is worth a warning. */
+function reportDelete(outcome: DeleteResult, address: SecretAddress, ctx: ResourceContext): Diagnostic[] {
+  switch (outcome.status) {
+    case "deleted":
+      ctx.logger.info("deleted secret", { ...address });
+      return [];
+    case "alreadyGone":
+      ctx.logger.info("secret was already gone", { ...address });
+      return [];
+    case "writtenHere":
+      ctx.logger.info("kept secret: another resource of this apply wrote it (a rename or move)", {
+        ...address,
+      });
+      return [];
+    case "changedSince":
+      return [
+        {
+          severity: "warning",
+          summary: "Secret kept: it was written again after this resource last wrote it",
+          detail:
+            `${address.repository}, environment "${address.environment}", secret ${address.secretName} was updated at ` +
+            `${outcome.updatedAt}, after this resource's last write, by another resource (a renamed or moved one, ` +
+            `perhaps in another stack) or outside Terraform. It was left in place and removed from this resource's ` +
+            `state; delete it in GitHub if nothing declares it.`,
+        },
+      ];
+  }
 }
 
 export const environmentSecretResource: ResourceDefinition<ProviderData> = {
@@ -190,11 +216,12 @@ export const environmentSecretResource: ResourceDefinition<ProviderData> = {
     const source = sourceOrThrow(config, provider.env);
     const replacing = prior !== null && attributesForcingReplacement(attributes, prior, proposed).length > 0;
     const base = replacing ? null : prior;
-    const fingerprint = await plannedFingerprint(source, base);
+    const fingerprint = await plannedFingerprint(source, base, provider.fingerprints);
     const unchanged = base !== null && fingerprint === base.value_fingerprint;
     const addressKnown = ADDRESS_ATTRIBUTES.every((name) => typeof proposed[name] === "string");
 
     return {
+      diagnostics: unchanged ? [] : fingerprintModeChanged(provider.fingerprints, base?.value_fingerprint),
       planned: {
         ...proposed,
         id: addressKnown ? formatImportId(addressOf(proposed)) : UNKNOWN,
@@ -209,13 +236,18 @@ export const environmentSecretResource: ResourceDefinition<ProviderData> = {
     if (!planned) {
       if (!prior) return { newState: null };
       const address = addressOf(prior);
+      let outcome;
       try {
-        const { alreadyGone } = await provider.lifecycle.delete(address, { signal: ctx.signal });
-        ctx.logger.info(alreadyGone ? "secret was already gone" : "deleted secret", { ...address });
+        // Only what this resource wrote: after a rename or move, the new address has written
+        // the same GitHub secret, in this apply or in another one since.
+        outcome = await provider.lifecycle.delete(address, {
+          signal: ctx.signal,
+          onlyOwnWrite: { recordedUpdatedAt: str(prior.updated_at) },
+        });
       } catch (error) {
         explain(error, address, "delete");
       }
-      return { newState: null };
+      return { newState: null, diagnostics: reportDelete(outcome, address, ctx) };
     }
     if (!config) throw new DiagnosticError({ severity: "error", summary: "No configuration to apply" });
     // The plan kept updated_at only if the value is unchanged: then what changed is not on GitHub
@@ -247,7 +279,7 @@ export const environmentSecretResource: ResourceDefinition<ProviderData> = {
         ? planned.value_fingerprint
         : source.kind === "sealed"
           ? fingerprintSealed(source.encryptedValue, source.keyId)
-          : await fingerprintValue(
+          : await provider.fingerprints.fingerprint(
               source.value,
               isCreate ? undefined : saltOf(str(prior?.value_fingerprint)),
             );

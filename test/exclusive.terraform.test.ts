@@ -1,0 +1,163 @@
+// exclusive: true with the real terraform against the emulator: undeclared secrets are planned as
+// deletions and deleted; secrets declared elsewhere in the app are kept; later drift shows up.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import "cdktf/lib/testing/adapters/jest";
+import { TerraformStack, Testing } from "cdktf";
+import { EnvironmentSecret, EnvironmentSecrets, SecretValue } from "../src";
+import { useCdktfE2e } from "./helpers/cdktf-e2e";
+import { providerConfig, TerraformDir } from "./helpers/terraform";
+
+jest.setTimeout(180_000);
+
+const e2e = useCdktfE2e(
+  "exclusive-terraform",
+  { "acme/api": ["production", "staging"] },
+  { X_DB: "db-value", X_KEEP: "keep-value", X_OTHER: "other-value" },
+);
+
+/** Two stacks of one app: "owner" owns production exclusively, "other" declares KEEP there too. */
+function twoStacks(): { owner: TerraformStack; other: TerraformStack } {
+  const app = Testing.app();
+  const owner = e2e.newStack("owner", app);
+  const other = e2e.newStack("other", app);
+  new EnvironmentSecrets(owner, "prod", {
+    repository: "acme/api",
+    environment: "production",
+    secrets: { DB_PASSWORD: SecretValue.fromEnv("X_DB") },
+    exclusive: true,
+  });
+  new EnvironmentSecret(other, "keep", {
+    repository: "acme/api",
+    environment: "production",
+    secretName: "KEEP",
+    value: SecretValue.fromEnv("X_KEEP"),
+  });
+  return { owner, other };
+}
+
+function names(environment = "production"): string[] {
+  return e2e.emulator.listSecrets("acme/api", environment).map((s) => s.name);
+}
+
+test("undeclared secrets are planned as deletions and deleted; declared ones elsewhere are kept", async () => {
+  for (const name of ["LEFTOVER_A", "LEFTOVER_B", "KEEP"]) {
+    e2e.emulator.setSecretOutOfBand("acme/api", "production", name, "set-by-hand");
+  }
+  const { owner } = twoStacks();
+  const dir = e2e.synth(owner);
+  await e2e.terraform(dir, "init", "-input=false");
+  await e2e.terraform(dir, "plan", "-input=false", "-out=tfplan");
+  const shown = await e2e.terraform(dir, "show", "tfplan");
+  expect(shown.stdout).toContain('- "LEFTOVER_A"');
+  expect(shown.stdout).toContain('- "LEFTOVER_B"');
+  expect(shown.stdout).not.toContain('- "KEEP"');
+  expect(shown.stdout).toContain("Plan: 1 to import, 1 to add, 1 to change, 0 to destroy.");
+
+  // The plan shape the plan report reads: before.secret_names minus after.secret_names.
+  const plan = JSON.parse((await e2e.terraform(dir, "show", "-json", "tfplan")).stdout) as {
+    resource_changes: Array<{
+      type: string;
+      change: { actions: string[]; before: { secret_names: string[] }; after: { secret_names: string[] } };
+    }>;
+  };
+  const set = plan.resource_changes.find((c) => c.type === "ghsecrets_environment_secret_set")!;
+  expect(set.change.actions).toEqual(["update"]);
+  const deleted = set.change.before.secret_names.filter((n) => !set.change.after.secret_names.includes(n));
+  expect(deleted).toEqual(["LEFTOVER_A", "LEFTOVER_B"]);
+
+  // Not planned, not deleted: a secret added between plan and apply waits for the next plan.
+  e2e.emulator.setSecretOutOfBand("acme/api", "production", "BETWEEN", "x");
+  await e2e.terraform(dir, "apply", "-input=false", "tfplan");
+  expect(names()).toEqual(["BETWEEN", "DB_PASSWORD", "KEEP"]);
+  expect(e2e.emulator.getSecretValue("acme/api", "production", "DB_PASSWORD")).toBe("db-value");
+
+  const next = await e2e.terraform(dir, "plan", "-input=false", "-detailed-exitcode");
+  expect(next.code).toBe(2);
+  expect(next.stdout).toContain('- "BETWEEN"');
+  expect(next.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
+  await e2e.terraform(dir, "apply", "-input=false", "-auto-approve");
+  expect(names()).toEqual(["DB_PASSWORD", "KEEP"]);
+  expect((await e2e.terraform(dir, "plan", "-input=false", "-detailed-exitcode")).code).toBe(0);
+
+  // A secret added outside Terraform later shows up in the next plan.
+  e2e.emulator.setSecretOutOfBand("acme/api", "production", "ADDED_BY_HAND", "x");
+  const drift = await e2e.terraform(dir, "plan", "-input=false", "-detailed-exitcode");
+  expect(drift.code).toBe(2);
+  expect(drift.stdout).toContain('- "ADDED_BY_HAND"');
+  await e2e.terraform(dir, "apply", "-input=false", "-auto-approve");
+  expect(names()).toEqual(["DB_PASSWORD", "KEEP"]);
+});
+
+test("two stacks declaring different secrets of one environment without exclusive leave each other alone", async () => {
+  const app = Testing.app();
+  const one = e2e.newStack("one", app);
+  const two = e2e.newStack("two", app);
+  new EnvironmentSecrets(one, "s", {
+    repository: "acme/api",
+    environment: "staging",
+    secrets: { ONE: SecretValue.fromEnv("X_DB") },
+  });
+  new EnvironmentSecrets(two, "s", {
+    repository: "acme/api",
+    environment: "staging",
+    secrets: { TWO: SecretValue.fromEnv("X_OTHER") },
+  });
+  e2e.emulator.setSecretOutOfBand("acme/api", "staging", "UNMANAGED", "x");
+  const dirs = [e2e.synth(one), e2e.synth(two)];
+  for (const dir of dirs) {
+    await e2e.terraform(dir, "init", "-input=false");
+    await e2e.terraform(dir, "apply", "-input=false", "-auto-approve");
+  }
+  for (const dir of dirs) {
+    expect((await e2e.terraform(dir, "plan", "-input=false", "-detailed-exitcode")).code).toBe(0);
+  }
+  expect(names("staging")).toEqual(["ONE", "TWO", "UNMANAGED"]);
+  expect(e2e.emulator.getSecretValue("acme/api", "staging", "TWO")).toBe("other-value");
+});
+
+test("declared_secrets holds every name the app declares for the environment", () => {
+  const { owner } = twoStacks();
+  const dir = e2e.synth(owner);
+  const config = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"));
+  const sets = Object.values(config.resource.ghsecrets_environment_secret_set) as Array<{
+    declared_secrets: string[];
+  }>;
+  expect(sets.map((s) => s.declared_secrets)).toEqual([["DB_PASSWORD", "KEEP"]]);
+});
+
+test("HCL: creating a set deletes nothing and warns; the next plan shows the deletions; destroy deletes nothing", async () => {
+  e2e.emulator.addEnvironment("acme/api", "hcl");
+  e2e.emulator.setSecretOutOfBand("acme/api", "hcl", "OLD", "x");
+  e2e.emulator.setSecretOutOfBand("acme/api", "hcl", "KEPT", "x");
+  const tf = new TerraformDir("exclusive-hcl", { GITHUB_API_URL: e2e.emulator.url });
+  try {
+    tf.writeConfig(
+      providerConfig(
+        {},
+        {
+          resource: {
+            ghsecrets_environment_secret_set: {
+              hcl: { repository: "acme/api", environment: "hcl", declared_secrets: ["kept"] },
+            },
+          },
+        },
+      ),
+    );
+    await tf.ok(["init", "-input=false"]);
+    const created = await tf.ok(["apply", "-input=false", "-auto-approve"]);
+    expect(created.stdout).toContain("1 secret(s) not declared are left in place by this apply");
+    expect(created.stdout).toContain('acme/api, environment "hcl": OLD.');
+    expect(names("hcl")).toEqual(["KEPT", "OLD"]);
+
+    const next = await tf.ok(["plan", "-input=false", "-detailed-exitcode"], {}, 2);
+    expect(next.stdout).toContain('- "OLD"');
+    await tf.ok(["apply", "-input=false", "-auto-approve"]);
+    expect(names("hcl")).toEqual(["KEPT"]);
+
+    await tf.ok(["destroy", "-input=false", "-auto-approve"]);
+    expect(names("hcl")).toEqual(["KEPT"]);
+  } finally {
+    tf.remove();
+  }
+});
