@@ -1,17 +1,30 @@
 #!/usr/bin/env node
 /**
  * cdktf-github-secrets mirror <dir> [--platform <os_arch>]...
+ * cdktf-github-secrets plan-report [--json] [--fail-on-delete] [<plan.json>...]
  *
  * For plain HCL users (cdktf stacks get the mirror at synth time): copies the bundled
  * Terraform provider into <dir>/terraform.d/plugins so `terraform init` finds it offline.
  */
 import { relative } from "node:path";
+import { readFileSync } from "node:fs";
 import { requiredProvidersSnippet, writeProviderMirror } from "./mirror";
+import { planReportCommand } from "./report";
 
-const USAGE = "usage: cdktf-github-secrets mirror <terraform working directory> [--platform <os>_<arch>]...";
+const USAGE = [
+  "usage: cdktf-github-secrets mirror <terraform working directory> [--platform <os>_<arch>]...",
+  "       cdktf-github-secrets plan-report [--json] [--fail-on-delete] [<plan.json>...]",
+].join("\n");
 
 function main(argv: string[]): number {
   const [command, ...rest] = argv;
+  if (command === "plan-report") {
+    return planReportCommand(rest, {
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+      readStdin: () => readFileSync(0, "utf8"),
+    });
+  }
   if (command !== "mirror") {
     process.stderr.write(`${USAGE}\n`);
     return command === "--help" || command === "-h" ? 0 : 2;

@@ -19,6 +19,8 @@ export interface EnvironmentSecretResourceConfig extends TerraformMetaArguments 
   readonly value?: string;
   /** `value_env`: environment variable the provider reads at plan/apply time. */
   readonly valueEnv?: string;
+  /** `value_json_key`: with `valueEnv`, the member of the JSON object in that variable holding the value. */
+  readonly valueJsonKey?: string;
   /** `encrypted_value`: base64 sealed box for the environment's public key. */
   readonly encryptedValue?: string;
   /** `key_id`: id of the key `encryptedValue` was sealed with. */
@@ -105,6 +107,7 @@ export class EnvironmentSecretResource extends TerraformResource {
       secret_name: c.secretName,
       value: c.value,
       value_env: c.valueEnv,
+      value_json_key: c.valueJsonKey,
       encrypted_value: c.encryptedValue,
       key_id: c.keyId,
     };

@@ -85,6 +85,17 @@ export class EnvironmentSecret extends Construct {
   /** The secret's name, upper case as GitHub stores it. */
   public readonly secretName: string;
 
+  /**
+   * Where the value comes from, in the words of `plan-report` (`env DB_PASSWORD`, `variable api_key`,
+   * `sealed`, ...): names only, never the value.
+   */
+  public readonly valueSource: string;
+
+  /** The secret's address in the plan (`ghsecrets_environment_secret.<id>`), which `plan-report --json` rows carry. */
+  public get terraformAddress(): string {
+    return `${EnvironmentSecretResource.tfResourceType}.${this.resource.friendlyUniqueId}`;
+  }
+
   private readonly explicitProvider: GithubSecretsProvider | undefined;
 
   public constructor(scope: Construct, id: string, props: EnvironmentSecretProps) {
@@ -123,6 +134,7 @@ export class EnvironmentSecret extends Construct {
     }
 
     const value = props.value.bind(this);
+    this.valueSource = props.value.description;
     this.resource = new EnvironmentSecretResource(this, "Default", {
       repository: this.repository,
       environment: this.environment,

@@ -1,6 +1,6 @@
 import { Annotations, TerraformVariable, Token } from "cdktf";
 import type { IConstruct } from "constructs";
-import { checkValueSize } from "../rules";
+import { checkValueSize, valueSourceLabel } from "../rules";
 import { constructError } from "./errors";
 
 /**
@@ -12,6 +12,8 @@ export interface SecretValueConfig {
   readonly value?: string;
   /** `value_env`: name of the environment variable the provider reads at plan and apply time. */
   readonly valueEnv?: string;
+  /** `value_json_key`: with `valueEnv`, the member of the JSON object in that variable that holds the value. */
+  readonly valueJsonKey?: string;
   /** `encrypted_value`: base64 sealed box made with the environment's public key. */
   readonly encryptedValue?: string;
   /** `key_id`: id of the public key `encryptedValue` was sealed with. */
@@ -19,10 +21,11 @@ export interface SecretValueConfig {
 }
 
 /** How a `SecretValue` reaches GitHub; see the factory of the same name. */
-export type SecretValueSource = "env" | "variable" | "token" | "encrypted" | "plaintext";
+export type SecretValueSource = "env" | "jsonEnv" | "variable" | "token" | "encrypted" | "plaintext";
 
 type Source =
   | { readonly kind: "env"; readonly name: string }
+  | { readonly kind: "jsonEnv"; readonly name: string; readonly key: string }
   | { readonly kind: "variable"; readonly variable: TerraformVariable }
   | { readonly kind: "token"; readonly expression: string }
   | { readonly kind: "encrypted"; readonly ciphertext: string; readonly keyId: string }
@@ -50,6 +53,24 @@ export class SecretValue {
    */
   public static fromEnv(name: string): SecretValue {
     return new SecretValue({ kind: "env", name });
+  }
+
+  /**
+   * One member of a JSON object held by the environment variable `name`, read by the provider when
+   * terraform plans and applies (`value_env` + `value_json_key`), never at synth. One variable then
+   * carries every value, so a new secret needs no new wiring where terraform runs; in GitHub Actions,
+   * `env: { REPOSITORY_SECRETS: ${{ toJSON(secrets) }} }` on the terraform step passes every repository
+   * secret at once. Nothing secret is written to the config, the plan or the state.
+   *
+   * Trade-off: that variable holds many values, so every one of them reaches the terraform process
+   * (with `toJSON(secrets)`: also the token). Do not keep the values in *one* JSON repository secret
+   * instead: GitHub masks a secret in logs by its whole text, not by the parts of a JSON document.
+   *
+   * @param name an environment variable name, such as `REPOSITORY_SECRETS`
+   * @param key the member of the JSON object that holds this secret's value, such as `DB_PASSWORD`
+   */
+  public static fromJsonEnv(name: string, key: string): SecretValue {
+    return new SecretValue({ kind: "jsonEnv", name, key });
   }
 
   /**
@@ -121,6 +142,21 @@ export class SecretValue {
         }
         return { valueEnv: s.name };
 
+      case "jsonEnv":
+        if (!Token.isUnresolved(s.name) && !ENV_NAME.test(s.name)) {
+          throw fail(
+            `SecretValue.fromJsonEnv("${s.name}", ...): "${s.name}" is not an environment variable name: ` +
+              `use letters, digits and '_', not starting with a digit, such as REPOSITORY_SECRETS`,
+          );
+        }
+        if (typeof s.key !== "string" || s.key === "") {
+          throw fail(
+            `SecretValue.fromJsonEnv("${s.name}", key): the key is empty: give the member of the JSON object ` +
+              `that holds the value, such as "DB_PASSWORD"`,
+          );
+        }
+        return { valueEnv: s.name, valueJsonKey: s.key };
+
       case "variable":
         checkVariable(scope, s.variable);
         return { value: s.variable.stringValue };
@@ -153,6 +189,29 @@ export class SecretValue {
         );
         return { value: s.text };
       }
+    }
+  }
+
+  /**
+   * Where the value comes from, as `plan-report` words it: `env DB_PASSWORD`, `env REPOSITORY_SECRETS,
+   * key DB_PASSWORD`, `variable api_key`, `reference`, `sealed` or `literal in the configuration`.
+   * Names only, never the value.
+   */
+  public get description(): string {
+    const s = this.source;
+    switch (s.kind) {
+      case "env":
+        return valueSourceLabel({ kind: "env", variable: s.name });
+      case "jsonEnv":
+        return valueSourceLabel({ kind: "jsonEnv", variable: s.name, key: s.key });
+      case "variable":
+        return valueSourceLabel({ kind: "variable", name: s.variable.friendlyUniqueId });
+      case "token":
+        return valueSourceLabel({ kind: "reference" });
+      case "encrypted":
+        return valueSourceLabel({ kind: "sealed" });
+      case "plaintext":
+        return valueSourceLabel({ kind: "literal" });
     }
   }
 

@@ -9,5 +9,6 @@ export {
   MAX_SECRETS_PER_ENVIRONMENT,
 } from "./limits";
 export { formatImportId, parseImportId, type SecretAddress } from "./import-id";
+export { valueSourceLabel, type ValueSourceDescription } from "./value-source-label";
 export { formatEnvironmentId, parseEnvironmentId, type EnvironmentAddress } from "./environment-id";
 export { secretIdentityKey, sameIgnoringCase, type SecretIdentityParts } from "./secret-identity";

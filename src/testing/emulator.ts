@@ -36,6 +36,14 @@ export interface EmulatorOptions {
   latencyMs?: number;
 }
 
+/** A comment on an issue or pull request, as {@link GithubEmulator.issueComments} returns it. */
+export interface IssueCommentInfo {
+  readonly id: number;
+  readonly body: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
 /** A secret as listed by GitHub; times are ISO 8601 with second precision, e.g. "2024-01-02T03:04:05Z". */
 export interface SecretInfo {
   name: string;
@@ -215,6 +223,16 @@ export class GithubEmulator {
       name: s.name,
       createdAt: isoSeconds(s.createdAt),
       updatedAt: isoSeconds(s.updatedAt),
+    }));
+  }
+
+  /** Comments posted on an issue or pull request, oldest first (what a plan-posting workflow wrote). */
+  issueComments(repository: string, issueNumber: number): IssueCommentInfo[] {
+    return this.store.comments.of(this.repo(repository), issueNumber).map((c) => ({
+      id: c.id,
+      body: c.body,
+      createdAt: isoSeconds(c.createdAt),
+      updatedAt: isoSeconds(c.updatedAt),
     }));
   }
 

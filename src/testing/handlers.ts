@@ -1,5 +1,6 @@
 import { secretNameProblem } from "./github-rules";
 import { HttpError, Reply, errorReply, notFound } from "./http-io";
+import { commentBody, commentJson, listPage, positiveId } from "./issue-comments";
 import { openSealedValue, publicKeyBase64 } from "./keys";
 import { pageOf } from "./pagination";
 import { ROUTE, RouteTemplate } from "./routes";
@@ -20,7 +21,7 @@ export interface HandlerContext {
 }
 
 export interface RouteDef {
-  method: "GET" | "PUT" | "DELETE";
+  method: "GET" | "PUT" | "DELETE" | "POST" | "PATCH";
   template: RouteTemplate;
   /** The environment in the path must exist (else 404) before the handler runs. */
   needsEnvironment: boolean;
@@ -64,6 +65,21 @@ export const ROUTES: readonly RouteDef[] = [
     needsEnvironment: true,
     writePermission: "secrets=write",
     handle: deleteSecret,
+  },
+  { method: "GET", template: ROUTE.issueComments, needsEnvironment: false, handle: listIssueComments },
+  {
+    method: "POST",
+    template: ROUTE.issueComments,
+    needsEnvironment: false,
+    writePermission: "issues=write; pull_requests=write",
+    handle: createIssueComment,
+  },
+  {
+    method: "PATCH",
+    template: ROUTE.issueComment,
+    needsEnvironment: false,
+    writePermission: "issues=write; pull_requests=write",
+    handle: updateIssueComment,
   },
 ];
 
@@ -183,4 +199,28 @@ async function putSecret(ctx: HandlerContext): Promise<Reply> {
 
 function deleteSecret(ctx: HandlerContext): Reply {
   return ctx.store.deleteSecret(envOf(ctx), ctx.params.secret_name) ? { status: 204 } : notFound();
+}
+
+function listIssueComments(ctx: HandlerContext): Reply {
+  const issue = positiveId(ctx.params.issue_number);
+  if (issue === undefined) return notFound();
+  return listPage(ctx.baseUrl, ctx.requestUrl, ctx.store.comments.of(ctx.repo, issue));
+}
+
+async function createIssueComment(ctx: HandlerContext): Promise<Reply> {
+  const issue = positiveId(ctx.params.issue_number);
+  if (issue === undefined) return notFound();
+  const body = commentBody(await ctx.json());
+  if (typeof body !== "string") return body;
+  return { status: 201, body: commentJson(ctx.baseUrl, ctx.store.comments.add(ctx.repo, issue, body)) };
+}
+
+async function updateIssueComment(ctx: HandlerContext): Promise<Reply> {
+  const id = positiveId(ctx.params.comment_id);
+  const comment = id === undefined ? undefined : ctx.store.comments.byId(ctx.repo, id);
+  if (!comment) return notFound();
+  const body = commentBody(await ctx.json());
+  if (typeof body !== "string") return body;
+  ctx.store.comments.update(comment, body);
+  return { status: 200, body: commentJson(ctx.baseUrl, comment) };
 }

@@ -12,7 +12,7 @@
  * The same server runs from the command line as `cdktf-github-secrets-emulator`.
  */
 export { GithubEmulator } from "./emulator";
-export type { EmulatorOptions, PublicKeyInfo, SecretInfo } from "./emulator";
+export type { EmulatorOptions, IssueCommentInfo, PublicKeyInfo, SecretInfo } from "./emulator";
 export type { TokenConfig, TokenGrant } from "./auth";
 export type { AppConfig } from "./app-auth";
 export type { EmulatorSnapshot } from "./snapshot";

@@ -8,6 +8,7 @@ import {
   repositoryKey,
   secretNameProblem,
 } from "./github-rules";
+import { IssueComments } from "./issue-comments";
 import { EnvironmentKey, newEnvironmentKey } from "./keys";
 
 /** An out-of-band change is stamped at least this long after the secret's previous write. */
@@ -51,8 +52,12 @@ export type WriteOutcome = "created" | "updated";
 export class Store {
   private readonly repositories = new Map<string, RepositoryRecord>();
   private nextId = 1;
+  /** Pull-request comments, for workflows that post a plan (not part of snapshots). */
+  readonly comments: IssueComments;
 
-  constructor(private readonly now: () => number) {}
+  constructor(private readonly now: () => number) {
+    this.comments = new IssueComments(now);
+  }
 
   addRepository(fullName: string): RepositoryRecord {
     const existing = this.repository(fullName);

@@ -63,6 +63,12 @@ const attributes: Attributes = {
     optional: true,
     description: "Name of an environment variable the provider reads the value from, at plan and at apply.",
   },
+  value_json_key: {
+    type: "string",
+    optional: true,
+    description:
+      "With value_env: the variable holds a JSON object of strings and the value is this member of it (one variable for many secrets).",
+  },
   encrypted_value: {
     type: "string",
     optional: true,
@@ -361,6 +367,7 @@ export const environmentSecretResource: ResourceDefinition<ProviderData> = {
         secret_name: address.secretName,
         value: null,
         value_env: null,
+        value_json_key: null,
         encrypted_value: null,
         key_id: null,
         value_fingerprint: null,

@@ -42,6 +42,23 @@ export function checkValueSourceShape(config: ObjectValue): Diagnostic[] {
       attribute: isSet(config.encrypted_value) ? "key_id" : "encrypted_value",
     });
   }
+  if (isSet(config.value_json_key) && !isSet(config.value_env)) {
+    problems.push({
+      severity: "error",
+      summary: "value_json_key needs value_env",
+      detail: "Set value_env to the environment variable that holds the JSON object the key is looked up in.",
+      attribute: "value_json_key",
+    });
+  }
+  if (config.value_json_key === "") {
+    problems.push({
+      severity: "error",
+      summary: "value_json_key is empty",
+      detail:
+        "Give the name of the member of the JSON object that holds this secret's value, e.g. DB_PASSWORD.",
+      attribute: "value_json_key",
+    });
+  }
   const envName = config.value_env;
   if (typeof envName === "string" && !ENV_NAME.test(envName)) {
     problems.push({
@@ -62,6 +79,7 @@ export function resolveValueSource(config: ObjectValue, env: NodeJS.ProcessEnv):
   if (
     isUnknown(config.value) ||
     isUnknown(config.value_env) ||
+    isUnknown(config.value_json_key) ||
     isUnknown(config.encrypted_value) ||
     isUnknown(config.key_id)
   ) {
@@ -78,6 +96,8 @@ export function resolveValueSource(config: ObjectValue, env: NodeJS.ProcessEnv):
         attribute: "value_env",
       };
     }
+    if (typeof config.value_json_key === "string")
+      return jsonMember(config.value_env, config.value_json_key, value);
     return { kind: "plaintext", value };
   }
   if (typeof config.encrypted_value === "string" && typeof config.key_id === "string") {
@@ -88,4 +108,47 @@ export function resolveValueSource(config: ObjectValue, env: NodeJS.ProcessEnv):
     summary: "No value source",
     detail: "Set exactly one of value, value_env or encrypted_value with key_id.",
   };
+}
+
+/**
+ * `value_json_key`: the variable holds a JSON object (one repository secret holding many values, or
+ * GitHub's `toJSON(secrets)`), and the value is one string member of it. Messages name the variable
+ * and the key, never the variable's content.
+ */
+function jsonMember(variable: string, key: string, text: string): ResolvedSource | Diagnostic {
+  const problem = (summary: string, detail: string): Diagnostic => ({
+    severity: "error",
+    summary,
+    detail,
+    attribute: "value_json_key",
+  });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return problem(
+      `Environment variable ${variable} does not hold JSON`,
+      `value_json_key reads the member "${key}" of a JSON object in ${variable}: set ${variable} to an object such as {"${key}": "..."}.`,
+    );
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    return problem(
+      `Environment variable ${variable} does not hold a JSON object`,
+      `Set ${variable} to an object of strings such as {"${key}": "..."}.`,
+    );
+  }
+  const member = (parsed as Record<string, unknown>)[key];
+  if (member === undefined) {
+    return problem(
+      `Environment variable ${variable} has no member "${key}"`,
+      `Add "${key}" to the JSON object in ${variable} (with GitHub Actions' toJSON(secrets): create the repository secret ${key}).`,
+    );
+  }
+  if (typeof member !== "string") {
+    return problem(
+      `Member "${key}" of ${variable} is not a string`,
+      `Give the value as a JSON string: {"${key}": "..."}.`,
+    );
+  }
+  return { kind: "plaintext", value: member };
 }
