@@ -1,7 +1,5 @@
 import * as path from "node:path";
-import type { ISynthesisSession, TerraformStack } from "cdktf";
-// Not re-exported from the package root, but public API of cdktf since 0.15 (TerraformAsset uses it).
-import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
+import { addCustomSynthesis, type ISynthesisSession, type TerraformStack } from "./cdk";
 import type { IConstruct } from "constructs";
 import { writeLockFile, writeProviderMirror } from "../mirror";
 

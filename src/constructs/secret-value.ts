@@ -1,4 +1,4 @@
-import { Annotations, TerraformVariable, Token } from "cdktf";
+import { Annotations, TerraformVariable, Token } from "./cdk";
 import type { IConstruct } from "constructs";
 import { checkValueSize, valueSourceLabel } from "../rules";
 import { constructError } from "./errors";
