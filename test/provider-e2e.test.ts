@@ -3,10 +3,9 @@
  * mirror, and the GitHub emulator. Each step checks what GitHub (the emulator) now holds and what
  * it cost in API calls.
  */
-import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { packageVersion } from "../src/mirror";
+import { join } from "node:path";
+import { packageHashV1, packageVersion } from "../src/mirror";
 import { GithubEmulator } from "../src/testing";
 import {
   currentPlatform,
@@ -25,26 +24,6 @@ const KEY = "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/p
 const PUT = "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}";
 const DELETE = "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}";
 const GET_ONE = "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}";
-
-/**
- * Terraform's "h1:" package hash (Go's dirhash.Hash1): SHA-256 over the sorted lines
- * "<sha256 hex of the file>  <relative path>". The lock file records it for the whole platform
- * directory, so it covers the bundle next to the launcher, not only the launcher.
- */
-function dirHash1(dir: string): string {
-  const summary = readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
-    .sort()
-    .map(
-      (file) =>
-        `${createHash("sha256")
-          .update(readFileSync(join(dir, file)))
-          .digest("hex")}  ${file}\n`,
-    )
-    .join("");
-  return `h1:${createHash("sha256").update(summary).digest("base64")}`;
-}
 
 let emulator: GithubEmulator;
 let tf: TerraformDir;
@@ -103,7 +82,7 @@ describe("one stack through its whole life", () => {
       `terraform-provider-ghsecrets_v${packageVersion()}`,
     ]);
     const lock = readFileSync(join(tf.dir, ".terraform.lock.hcl"), "utf8");
-    expect(lock).toContain(`"${dirHash1(platformDir)}"`);
+    expect(lock).toContain(`"${packageHashV1(platformDir)}"`);
   });
 
   test("apply creates 20 secrets: one key fetch per environment, one PUT per secret", async () => {

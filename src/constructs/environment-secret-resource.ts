@@ -3,7 +3,7 @@ import {
   TerraformResource,
   type TerraformMetaArguments,
   type TerraformProvider,
-} from "cdktf";
+} from "./cdk";
 import type { Construct } from "constructs";
 import { hclAttributes } from "./hcl-attributes";
 

@@ -1,4 +1,4 @@
-import { TerraformStack, Token } from "cdktf";
+import { TerraformStack, Token } from "./cdk";
 import { Construct } from "constructs";
 import {
   checkEnvironmentName,

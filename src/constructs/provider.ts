@@ -1,4 +1,4 @@
-import { TerraformProvider, TerraformStack, Token } from "cdktf";
+import { TerraformProvider, TerraformStack, Token } from "./cdk";
 import type { Construct, IConstruct } from "constructs";
 import { constructError } from "./errors";
 import { hclAttributes } from "./hcl-attributes";

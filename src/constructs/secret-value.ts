@@ -1,5 +1,4 @@
-import { inspect } from "node:util";
-import { Annotations, TerraformVariable, Token } from "cdktf";
+import { Annotations, TerraformVariable, Token } from "./cdk";
 import type { IConstruct } from "constructs";
 import { checkKeyId, checkSealedValue, checkValueSize, valueSourceLabel } from "../rules";
 import { constructError, describeType } from "./errors";
@@ -111,7 +110,12 @@ export class SecretValue {
     return new SecretValue({ kind: "plaintext", text });
   }
 
-  private constructor(private readonly source: Source) {}
+  private constructor(private readonly source: Source) {
+    // Keeps `console.log(secretValue)` from printing the private plaintext field. Defined here, not
+    // as a `[inspect.custom]()` method: that would put `node:util` in the published type
+    // declarations, and a consumer's `tsc` would then need `@types/node`.
+    Object.defineProperty(this, Symbol.for("nodejs.util.inspect.custom"), { value: () => this.toString() });
+  }
 
   /** Which factory made this value. */
   public get sourceKind(): SecretValueSource {
@@ -220,11 +224,6 @@ export class SecretValue {
   /** Never serializes a plaintext. */
   public toJSON(): { source: SecretValueSource } {
     return { source: this.source.kind };
-  }
-
-  /** Keeps `console.log(secretValue)` from printing the private plaintext field. */
-  public [inspect.custom](): string {
-    return this.toString();
   }
 }
 

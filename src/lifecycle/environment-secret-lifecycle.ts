@@ -94,7 +94,7 @@ function changedSince(remote: string, recorded: string | undefined): boolean {
 }
 
 /**
- * The environment-secret lifecycle of DESIGN.md, free of Terraform and cdktf: create and update are
+ * The environment-secret lifecycle of docs/ARCHITECTURE.md, free of Terraform and cdktf: create and update are
  * one idempotent upsert, read answers from the per-environment listing, delete treats "already gone"
  * as success.
  */

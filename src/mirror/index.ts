@@ -1,6 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
+export { packageHashV1, writeLockFile, type LockEntry } from "./lock-file";
+
 /**
  * Places the bundled provider where `terraform init` finds it with no network and no CLI
  * configuration: the implicit local mirror `terraform.d/plugins/<host>/<namespace>/<type>/<version>/<os>_<arch>/`
