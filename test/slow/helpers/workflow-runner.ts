@@ -16,6 +16,7 @@ import { join } from "node:path";
 import type * as Expressions from "@actions/expressions" with { "resolution-mode": "import" };
 import type * as ExpressionResults from "@actions/expressions/result" with { "resolution-mode": "import" };
 import { parse } from "yaml";
+import { collectBounded } from "../../helpers/terraform";
 
 // ESM-only: Jest transforms it to CommonJS (jest.config.js) and maps the paths (jest.slow.config.js).
 const { Evaluator, Lexer, Parser, data } = require("@actions/expressions") as typeof Expressions;
@@ -187,42 +188,21 @@ const input = JSON.parse(require("node:fs").readFileSync(process.argv[2], "utf8"
 });
 `;
 
-/**
- * Runs a command to its end, bounded; asynchronous so that an in-process emulator keeps answering.
- */
-function runCommand(
+/** Runs a command to its end, bounded; asynchronous so that an in-process emulator keeps answering. */
+async function runCommand(
   command: string[],
   cwd: string,
   env: Record<string, string>,
   timeoutMs: number,
 ): Promise<{ status: number; output: string }> {
-  return new Promise((done) => {
-    const child = spawn(command[0]!, command.slice(1), {
-      cwd,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-    const timer = setTimeout(() => {
-      output += `\n(killed after ${timeoutMs} ms)`;
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        child.kill("SIGKILL");
-      }
-    }, timeoutMs);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      done({ status: 127, output: `${output}\n${error.message}` });
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      done({ status: code ?? 1, output });
-    });
+  const child = spawn(command[0]!, command.slice(1), {
+    cwd,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
+  const { code, stdout, stderr } = await collectBounded(child, timeoutMs);
+  return { status: code, output: `${stdout}${stderr}` };
 }
 
 /** Runs job `jobName` of `workflow` for the event in `options.github`. */
