@@ -5,9 +5,14 @@
  *
  * For plain HCL users (cdktf stacks get the mirror at synth time): copies the bundled
  * Terraform provider into <dir>/terraform.d/plugins so `terraform init` finds it offline.
+ *
+ * cdktf-github-secrets import --repository <owner/name> --environment <name>... [--hcl]
+ *
+ * Prints the code that adopts the secrets that already exist (src/cli/import-command.ts).
  */
 import { relative } from "node:path";
 import { readFileSync } from "node:fs";
+import { IMPORT_USAGE, runImport } from "./cli/import-command";
 import { requiredProvidersSnippet, writeProviderMirror } from "./mirror";
 import { planReportCommand } from "./report";
 
@@ -16,8 +21,15 @@ const USAGE = [
   "       cdktf-github-secrets plan-report [--json] [--fail-on-delete] [<plan.json>...]",
 ].join("\n");
 
-function main(argv: string[]): number {
+function main(argv: string[]): number | Promise<number> {
   const [command, ...rest] = argv;
+  if (command === "import") {
+    return runImport(
+      rest,
+      (text) => process.stdout.write(text),
+      (text) => process.stderr.write(text),
+    );
+  }
   if (command === "plan-report") {
     return planReportCommand(rest, {
       stdout: (text) => process.stdout.write(text),
@@ -26,7 +38,7 @@ function main(argv: string[]): number {
     });
   }
   if (command !== "mirror") {
-    process.stderr.write(`${USAGE}\n`);
+    process.stderr.write(`${USAGE}\n${IMPORT_USAGE}\n`);
     return command === "--help" || command === "-h" ? 0 : 2;
   }
   let dir: string | undefined;
@@ -51,9 +63,14 @@ function main(argv: string[]): number {
   return 0;
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-}
+Promise.resolve()
+  .then(() => main(process.argv.slice(2)))
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );

@@ -11,4 +11,10 @@ export {
   EnvironmentSecretSetResource,
   type EnvironmentSecretSetResourceConfig,
 } from "./environment-secret-set-resource";
+export {
+  EnvironmentVariable,
+  type EnvironmentVariableProps,
+  EnvironmentVariableResource,
+  type EnvironmentVariableResourceConfig,
+} from "./environment-variable";
 export { PROVIDER_SOURCE, PROVIDER_TYPE } from "./package-info";

@@ -98,7 +98,7 @@ function cancelled(subject: CallSubject): GithubUnavailableError {
 }
 
 /** `Date` headers are RFC 7231 dates; state records ISO 8601 like GitHub's own timestamps. */
-function isoFromDateHeader(header: unknown): string {
+export function isoFromDateHeader(header: unknown): string {
   const parsed = typeof header === "string" ? Date.parse(header) : NaN;
   return new Date(Number.isNaN(parsed) ? Date.now() : parsed).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
@@ -179,11 +179,11 @@ export class EnvironmentSecretsClient {
     }
   }
 
-  private async call<T>(
-    subject: CallSubject,
-    options: CallOptions,
-    run: (api: GithubApi) => Promise<T>,
-  ): Promise<T> {
+  /**
+   * Runs one GitHub call with this client's Octokit (pacing, retries, rate limits, timeouts) and turns
+   * its failure into a typed error naming `subject`. Public so that the variables client shares it all.
+   */
+  async call<T>(subject: CallSubject, options: CallOptions, run: (api: GithubApi) => Promise<T>): Promise<T> {
     const api = await this.octokit();
     try {
       return await run(api);

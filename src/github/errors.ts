@@ -3,12 +3,15 @@ export interface CallSubject {
   readonly repository: string;
   readonly environment?: string;
   readonly secretName?: string;
+  /** For calls about an Actions variable. */
+  readonly variableName?: string;
 }
 
 export function describeSubject(subject: CallSubject): string {
   const parts = [`repository ${subject.repository}`];
   if (subject.environment !== undefined) parts.push(`environment "${subject.environment}"`);
   if (subject.secretName !== undefined) parts.push(`secret ${subject.secretName}`);
+  if (subject.variableName !== undefined) parts.push(`variable ${subject.variableName}`);
   return parts.join(", ");
 }
 

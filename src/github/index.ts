@@ -9,6 +9,11 @@ export {
   type PutResult,
 } from "./environment-secrets-client";
 export {
+  EnvironmentVariablesClient,
+  type VariableRef,
+  type VariableMetadata,
+} from "./environment-variables-client";
+export {
   type Credentials,
   type TokenCredentials,
   type AppCredentials,

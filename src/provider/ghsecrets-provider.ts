@@ -7,6 +7,7 @@ import {
 } from "./provider-config";
 import { environmentSecretResource } from "./resources/environment-secret";
 import { environmentSecretSetResource } from "./resources/environment-secret-set";
+import { environmentVariableResource } from "./resources/environment-variable";
 
 /** The `ghsecrets` provider: configuration and the resources it serves. */
 export const ghsecretsProvider: ProviderDefinition<ProviderData> = {
@@ -14,5 +15,5 @@ export const ghsecretsProvider: ProviderDefinition<ProviderData> = {
   attributes: providerAttributes,
   validate: validateProviderConfig,
   configure: (config, ctx) => configureProvider(config, ctx),
-  resources: [environmentSecretResource, environmentSecretSetResource],
+  resources: [environmentSecretResource, environmentSecretSetResource, environmentVariableResource],
 };

@@ -5,9 +5,14 @@ import {
   type Credentials,
   credentialsFromEnvironment,
   EnvironmentSecretsClient,
+  EnvironmentVariablesClient,
 } from "../github";
 import { createFingerprinter, type Fingerprinter, FingerprintKeyError } from "../crypto";
-import { EnvironmentSecretLifecycle, EnvironmentSecretSetLifecycle } from "../lifecycle";
+import {
+  EnvironmentSecretLifecycle,
+  EnvironmentSecretSetLifecycle,
+  EnvironmentVariableLifecycle,
+} from "../lifecycle";
 import {
   type Attributes,
   type ConfigureResult,
@@ -23,6 +28,8 @@ export interface ProviderData {
   readonly lifecycle: EnvironmentSecretLifecycle;
   /** The environments' whole secret sets (exclusive owners); shares the client and its listings. */
   readonly secretSets: EnvironmentSecretSetLifecycle;
+  /** Environment variables; their client shares the secrets client's Octokit and pacing. */
+  readonly variables: EnvironmentVariableLifecycle;
   /** The environment the provider reads `value_env` variables from. */
   readonly env: NodeJS.ProcessEnv;
   /** How value fingerprints are made: scrypt, or an HMAC when `fingerprint_key_env` names a key. */
@@ -297,6 +304,7 @@ export async function configureProvider(
     data: {
       lifecycle: new EnvironmentSecretLifecycle(client),
       secretSets: new EnvironmentSecretSetLifecycle(client),
+      variables: new EnvironmentVariableLifecycle(new EnvironmentVariablesClient(client)),
       env,
       fingerprints,
     },

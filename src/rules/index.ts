@@ -1,9 +1,10 @@
 // GitHub's rules, pure: used by the constructs (synth-time errors) and the provider (plan-time diagnostics).
-export { checkSecretName, normalizeSecretName } from "./secret-name";
+export { checkSecretName, checkVariableName, normalizeSecretName } from "./secret-name";
 export { checkEnvironmentName, isDotSegment, MAX_ENVIRONMENT_NAME_LENGTH } from "./environment-name";
 export { checkRepository, parseRepository, type RepositoryRef } from "./repository";
 export {
   checkValueSize,
+  checkVariableValue,
   checkSecretCount,
   MAX_SECRET_VALUE_BYTES,
   MAX_SECRETS_PER_ENVIRONMENT,

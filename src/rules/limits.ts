@@ -16,6 +16,18 @@ export function checkValueSize(value: string | Uint8Array): string[] {
   return [];
 }
 
+/** GitHub rejects variable values above 48 KB. Variables are not secret: the message may be shown. */
+export function checkVariableValue(value: string): string[] {
+  const bytes = Buffer.byteLength(value, "utf8");
+  if (bytes > MAX_SECRET_VALUE_BYTES) {
+    return [
+      `variable value is ${bytes} bytes: GitHub allows at most ${MAX_SECRET_VALUE_BYTES} bytes (48 KB); ` +
+        `keep large configuration in the repository instead`,
+    ];
+  }
+  return [];
+}
+
 /** Problems with the number of secrets declared for one environment; empty when it fits. */
 export function checkSecretCount(count: number, environment: string, repository: string): string[] {
   if (count > MAX_SECRETS_PER_ENVIRONMENT) {

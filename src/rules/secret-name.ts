@@ -10,21 +10,30 @@ export function normalizeSecretName(name: string): string {
 
 /** Problems with a secret name, each saying how to fix it; empty when the name is valid. */
 export function checkSecretName(name: string): string[] {
+  return checkActionsName(name, "secret", "DB_PASSWORD");
+}
+
+/** Problems with an Actions variable name: GitHub applies the rules of secret names. */
+export function checkVariableName(name: string): string[] {
+  return checkActionsName(name, "variable", "DEPLOY_REGION");
+}
+
+function checkActionsName(name: string, kind: "secret" | "variable", example: string): string[] {
   if (name.length === 0) {
-    return ["secret name is empty: give a name made of letters, digits and '_', such as DB_PASSWORD"];
+    return [`${kind} name is empty: give a name made of letters, digits and '_', such as ${example}`];
   }
   const problems: string[] = [];
   if (/^[0-9]/.test(name)) {
-    problems.push(`secret name "${name}" starts with a digit: start it with a letter or '_'`);
+    problems.push(`${kind} name "${name}" starts with a digit: start it with a letter or '_'`);
   }
   if (/[^A-Za-z0-9_]/.test(name)) {
     problems.push(
-      `secret name "${name}" may hold only letters, digits and '_': ` +
+      `${kind} name "${name}" may hold only letters, digits and '_': ` +
         `write it like "${name.replace(/[^A-Za-z0-9_]/g, "_")}"`,
     );
   }
   if (normalizeSecretName(name).startsWith("GITHUB_")) {
-    problems.push(`secret name "${name}" starts with GITHUB_, which GitHub reserves: choose another prefix`);
+    problems.push(`${kind} name "${name}" starts with GITHUB_, which GitHub reserves: choose another prefix`);
   }
   return problems;
 }

@@ -11,6 +11,7 @@ import { publicKeyBase64, sodiumReady } from "./keys";
 import { matchTemplate, pathSegments, resolveDotSegments } from "./routes";
 import { type EmulatorSnapshot, restoreSnapshot, takeSnapshot } from "./snapshot";
 import { EnvironmentRecord, RepositoryRecord, Store } from "./store";
+import { environmentVariables, writeVariable } from "./variables";
 import { Clock, epochSeconds, isoSeconds } from "./time";
 
 /** Options for {@link GithubEmulator.start}. */
@@ -249,6 +250,21 @@ export class GithubEmulator {
   /** Deletes a secret as someone outside the client would. Returns whether it existed. */
   deleteSecretOutOfBand(repository: string, environment: string, name: string): boolean {
     return this.store.deleteSecret(this.env(repository, environment), name);
+  }
+
+  /** The value of an environment variable (name case-insensitive), or undefined if there is none. */
+  getVariableValue(repository: string, environment: string, name: string): string | undefined {
+    return environmentVariables(this.env(repository, environment)).get(name.toUpperCase())?.value;
+  }
+
+  /** Creates or changes an environment variable as someone outside the client would; GitHub's rules apply. */
+  setVariableOutOfBand(repository: string, environment: string, name: string, value: string): void {
+    writeVariable(this.env(repository, environment), name, value, epochSeconds(this.clock), "upsert");
+  }
+
+  /** Deletes an environment variable as someone outside the client would. Returns whether it existed. */
+  deleteVariableOutOfBand(repository: string, environment: string, name: string): boolean {
+    return environmentVariables(this.env(repository, environment)).delete(name.toUpperCase());
   }
 
   // ---- faults and request counts ---------------------------------------------------------------

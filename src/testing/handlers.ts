@@ -4,6 +4,7 @@ import { commentBody, commentJson, listPage, positiveId } from "./issue-comments
 import { openSealedValue, publicKeyBase64 } from "./keys";
 import { pageOf } from "./pagination";
 import { ROUTE, RouteTemplate } from "./routes";
+import { VARIABLE_ROUTES } from "./variables";
 import type { EnvironmentRecord, RepositoryRecord, SecretRecord, Store } from "./store";
 import { isoSeconds } from "./time";
 
@@ -81,6 +82,8 @@ export const ROUTES: readonly RouteDef[] = [
     writePermission: "issues=write; pull_requests=write",
     handle: updateIssueComment,
   },
+  // Environment variables: their own file.
+  ...VARIABLE_ROUTES,
 ];
 
 function envOf(ctx: HandlerContext): EnvironmentRecord {

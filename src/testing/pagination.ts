@@ -12,11 +12,11 @@ export interface Page<T> {
  * from 1) and builds the `Link` header (rels in GitHub's order: prev, next, last, first) that
  * Octokit's paginate follows.
  */
-export function pageOf<T>(items: T[], requestUrl: URL): Page<T> {
+export function pageOf<T>(items: T[], requestUrl: URL, maxPerPage = MAX_PER_PAGE): Page<T> {
   const perPage = clamp(
     positiveInt(requestUrl.searchParams.get("per_page")) ?? DEFAULT_PER_PAGE,
     1,
-    MAX_PER_PAGE,
+    maxPerPage,
   );
   const page = positiveInt(requestUrl.searchParams.get("page")) ?? 1;
   const lastPage = Math.max(1, Math.ceil(items.length / perPage));

@@ -6,6 +6,8 @@ export const ROUTE = {
   secrets: "/repos/{owner}/{repo}/environments/{environment_name}/secrets",
   publicKey: "/repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key",
   secret: "/repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}",
+  variables: "/repos/{owner}/{repo}/environments/{environment_name}/variables",
+  variable: "/repos/{owner}/{repo}/environments/{environment_name}/variables/{name}",
   issueComments: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
   issueComment: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
 } as const;

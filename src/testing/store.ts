@@ -55,7 +55,8 @@ export class Store {
   /** Pull-request comments, for workflows that post a plan (not part of snapshots). */
   readonly comments: IssueComments;
 
-  constructor(private readonly now: () => number) {
+  /** `now`: the clock every stamp comes from, in whole epoch seconds. */
+  constructor(readonly now: () => number) {
     this.comments = new IssueComments(now);
   }
 

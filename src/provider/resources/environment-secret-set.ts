@@ -1,4 +1,3 @@
-import { GithubSecretsError } from "../../github";
 import {
   checkEnvironmentName,
   checkRepository,
@@ -19,6 +18,7 @@ import {
 } from "../framework";
 import type { ProviderData } from "../provider-config";
 import { environmentAddressAttributes } from "./environment-address";
+import { checkAttributes, explainFailure } from "./resource-diagnostics";
 
 /**
  * `ghsecrets_environment_secret_set`: the stack owns the environment's whole secret set (`exclusive`).
@@ -69,19 +69,10 @@ function names(value: Value | undefined): readonly string[] | undefined {
 }
 
 function checkConfig(config: ObjectValue): Diagnostic[] {
-  const problems: Diagnostic[] = [];
-  const checks: Array<[string, (v: string) => string[]]> = [
+  const problems = checkAttributes(config, [
     ["repository", checkRepository],
     ["environment", checkEnvironmentName],
-  ];
-  for (const [attribute, check] of checks) {
-    const value = config[attribute];
-    if (typeof value === "string") {
-      problems.push(
-        ...check(value).map((summary): Diagnostic => ({ severity: "error", summary, attribute })),
-      );
-    }
-  }
+  ]);
   for (const name of names(config.declared_secrets) ?? []) {
     problems.push(
       ...checkSecretName(name).map((summary): Diagnostic => ({
@@ -96,17 +87,8 @@ function checkConfig(config: ObjectValue): Diagnostic[] {
 
 /** Errors from below become diagnostics naming the environment; their messages hold no value or token. */
 function explain(error: unknown, address: EnvironmentAddress, action: string): never {
-  if (error instanceof DiagnosticError) throw error;
-  const message = error instanceof Error ? error.message : String(error);
-  const summary =
-    error instanceof GithubSecretsError
-      ? `Cannot ${action} the environment's secrets`
-      : `Cannot ${action} the environment's secrets: unexpected error`;
-  throw new DiagnosticError({
-    severity: "error",
-    summary,
-    detail: `${address.repository}, environment "${address.environment}": ${message}`,
-  });
+  const where = `${address.repository}, environment "${address.environment}"`;
+  return explainFailure(error, where, "environment's secrets", action);
 }
 
 function environmentGone(address: EnvironmentAddress): DiagnosticError {

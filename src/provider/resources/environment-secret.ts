@@ -1,5 +1,4 @@
 import { fingerprintSealed, type Fingerprinter, saltOf } from "../../crypto";
-import { GithubSecretsError } from "../../github";
 import { type DeleteResult, type SecretAddress, formatImportId, parseImportId } from "../../lifecycle";
 import {
   checkEnvironmentName,
@@ -21,6 +20,7 @@ import {
 } from "../framework";
 import type { ProviderData } from "../provider-config";
 import { environmentAddressAttributes } from "./environment-address";
+import { checkAttributes, explainFailure } from "./resource-diagnostics";
 import { fingerprintModeChanged } from "./fingerprint-mode";
 import { checkValueSourceShape, type ResolvedSource, resolveValueSource } from "./value-source";
 
@@ -114,16 +114,11 @@ function str(value: Value | undefined): string | undefined {
 
 /** Address problems, pointing at the attribute to fix; unknown values are checked later. */
 function checkAddress(config: ObjectValue): Diagnostic[] {
-  const checks: Array<[string, (v: string) => string[]]> = [
+  return checkAttributes(config, [
     ["repository", checkRepository],
     ["environment", checkEnvironmentName],
     ["secret_name", checkSecretName],
-  ];
-  return checks.flatMap(([attribute, check]) => {
-    const value = config[attribute];
-    if (typeof value !== "string") return [];
-    return check(value).map((summary): Diagnostic => ({ severity: "error", summary, attribute }));
-  });
+  ]);
 }
 
 function sourceOrThrow(config: ObjectValue, env: NodeJS.ProcessEnv): ResolvedSource {
@@ -164,14 +159,8 @@ async function plannedFingerprint(
 
 /** Errors from below become diagnostics naming the secret; their messages hold no value or token. */
 function explain(error: unknown, address: SecretAddress, action: string): never {
-  if (error instanceof DiagnosticError) throw error;
   const where = `${address.repository}, environment "${address.environment}", secret ${address.secretName}`;
-  const message = error instanceof Error ? error.message : String(error);
-  const summary =
-    error instanceof GithubSecretsError
-      ? `Cannot ${action} the secret`
-      : `Cannot ${action} the secret: unexpected error`;
-  throw new DiagnosticError({ severity: "error", summary, detail: `${where}: ${message}` });
+  return explainFailure(error, where, "secret", action);
 }
 
 /** Logs a delete's outcome; a secret kept because someone else wrote it since is worth a warning. */
