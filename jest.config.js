@@ -9,6 +9,7 @@ const esmPackages = [
   "bottleneck",
   "toad-cache",
   "universal-github-app-jwt",
+  "@actions/expressions",
 ];
 
 /** @type {import('jest').Config} */

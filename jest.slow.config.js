@@ -11,4 +11,10 @@ module.exports = {
   // on 2 cores than several fighting for them.
   maxWorkers: 1,
   testTimeout: 600000,
+  // @actions/expressions exports ESM only (the "import" condition), which Jest's CommonJS resolver
+  // does not pick: point at its files; the core config's transform makes them CommonJS.
+  moduleNameMapper: {
+    "^@actions/expressions$": "<rootDir>/node_modules/@actions/expressions/dist/index.js",
+    "^@actions/expressions/(.*)$": "<rootDir>/node_modules/@actions/expressions/dist/$1.js",
+  },
 };

@@ -4,8 +4,38 @@
 // line is also written there, for the caller to print last, after Jest's own summary.
 const { existsSync, readFileSync, writeFileSync } = require("node:fs");
 
+/**
+ * Proof lines: in these suites every test inside a describe block is one case of a claim, and the
+ * line reads "<claim>: passed/total" (top-level tests, such as a check of the suite's coverage, are
+ * not cases). A
+ * failed case lowers the count; a suite that failed to run prints 0 of the cases it declared, or
+ * says it did not run, so a broken suite never reads as a proof.
+ */
+const PROOFS = [
+  { file: /[\\/]bad-inputs\.test\.ts$/, claim: "bad inputs rejected clearly" },
+  { file: /[\\/]faults\.test\.ts$/, claim: "faults survived" },
+];
+
+function proofLines(results) {
+  const lines = [];
+  for (const { file, claim } of PROOFS) {
+    const suite = results.testResults.find((r) => file.test(r.testFilePath));
+    if (!suite) continue; // not part of this run (a path filter, or the slow tier)
+    const cases = suite.testResults.filter(
+      (t) => t.ancestorTitles.length > 0 && t.status !== "pending" && t.status !== "todo",
+    );
+    const passed = cases.filter((t) => t.status === "passed").length;
+    const broken = suite.testExecError || suite.failureMessage ? " (some cases failed: see above)" : "";
+    if (suite.testExecError && cases.length === 0)
+      lines.push(`${claim}: suite did not run (see the error above)`);
+    else lines.push(`${claim}: ${passed}/${cases.length}${passed === cases.length ? "" : broken}`);
+  }
+  return lines;
+}
+
 class SummaryReporter {
   onRunComplete(_contexts, results) {
+    for (const line of proofLines(results)) process.stdout.write(`\n${line}`);
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
     const skipped = results.numPendingTests + results.numTodoTests;
     if (skipped)

@@ -7,7 +7,7 @@
  * Needs no cdktf-cli: the app is run as cdktf.json says, then terraform in the stack directory.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type EmulatorSnapshot, GithubEmulator } from "../src/testing";
 
@@ -51,21 +51,6 @@ function run(
       code === 0 ? done(out) : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`)),
     );
   });
-}
-
-/** `<os>_<arch>` directories of the implicit local mirror synthesis wrote. */
-function mirrorPlatforms(stackDir: string): string[] {
-  const found = new Set<string>();
-  const walk = (dir: string, depth: number) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (!entry.isDirectory()) continue;
-      if (depth === 4) found.add(entry.name);
-      else walk(join(dir, entry.name), depth + 1);
-    }
-  };
-  const plugins = join(stackDir, "terraform.d", "plugins");
-  if (existsSync(plugins)) walk(plugins, 0);
-  return [...found].sort();
 }
 
 /** The scheme and the end of the digest: enough to see a change, short enough for a table. */
@@ -136,18 +121,9 @@ async function main(): Promise<void> {
   }
 
   try {
-    // The provider is the bundle synthesis just placed next to the stack. A rebuild of this
-    // package keeps its version but not its checksum, which the old lock file would refuse.
+    // Synthesis wrote the stack's lock file with the hashes of the bundle it placed there, for
+    // every platform, so init needs no network and a rebuilt bundle is picked up.
     step(3, "terraform init");
-    rmSync(join(stackDir, ".terraform.lock.hcl"), { force: true });
-    // Record checksums for every platform placed in the mirror, so the lock file also works on
-    // a colleague's Mac or in CI (init alone records only this machine's platform, and warns).
-    const platforms = mirrorPlatforms(stackDir).flatMap((p) => [`-platform=${p}`]);
-    await run(
-      "terraform",
-      ["providers", "lock", "-fs-mirror=terraform.d/plugins", ...platforms, "-no-color"],
-      { cwd: stackDir, env, capture: true },
-    );
     // The emulator's state lives beside the emulator's data in the output directory, apart from
     // the stack's own state file (cdktf's default, in the project root, as `cdktf deploy` uses it
     // on real GitHub): the two modes, and test runs with their own CDKTF_OUTDIR, never share state.

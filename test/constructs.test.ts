@@ -464,6 +464,39 @@ describe("EnvironmentSecret", () => {
       expect(errorOf(() => Testing.synth(two, true))).toContain('declared by both "one/db" and "two/db"');
     });
 
+    test("the same secret on two GitHub hosts (github.com and an Enterprise server) is not a duplicate", () => {
+      const stack = newStack();
+      const ghe = new GithubSecretsProvider(stack, "ghe", {
+        alias: "ghe",
+        baseUrl: "https://github.example.com/api/v3",
+      });
+      secret(stack, "public");
+      secret(stack, "enterprise", { provider: ghe });
+      expect(() => Testing.synth(stack, true)).not.toThrow();
+    });
+
+    test("two providers for one host (any spelling of its URL) still find the duplicate", () => {
+      const stack = newStack();
+      const a = new GithubSecretsProvider(stack, "a", {
+        alias: "a",
+        baseUrl: "https://github.example.com/api/v3",
+      });
+      const b = new GithubSecretsProvider(stack, "b", {
+        alias: "b",
+        baseUrl: "https://GitHub.Example.com/api/v3/",
+      });
+      secret(stack, "first", { provider: a });
+      secret(stack, "second", { provider: b });
+      expect(errorOf(() => Testing.synth(stack, true))).toContain(
+        'declared by both "stack/first" and "stack/second"',
+      );
+      const c = newStack(Testing.app(), "c");
+      const explicit = new GithubSecretsProvider(c, "gh", { alias: "gh", baseUrl: "https://api.github.com" });
+      secret(c, "first");
+      secret(c, "second", { provider: explicit });
+      expect(errorOf(() => Testing.synth(c, true))).toContain('declared by both "c/first" and "c/second"');
+    });
+
     test("the same name in another environment or repository is fine", () => {
       const stack = newStack();
       secret(stack, "a");
@@ -601,6 +634,59 @@ describe("SecretValue", () => {
     );
     expect(message).toContain('EnvironmentSecret at "stack/db"');
     expect(message).toContain(expected);
+  });
+
+  // From JavaScript nothing stops a number or an object reaching a factory.
+  test.each([
+    [
+      "SecretValue.encrypted(ct, 12345)",
+      () => SecretValue.encrypted(Buffer.alloc(60).toString("base64"), 12345 as any),
+      "keyId must be a string, got a number",
+    ],
+    [
+      "SecretValue.encrypted(12345, id)",
+      () => SecretValue.encrypted(12345 as any, "k"),
+      "ciphertext must be a string, got a number",
+    ],
+    ["SecretValue.fromEnv(42)", () => SecretValue.fromEnv(42 as any), "name must be a string, got a number"],
+    [
+      "SecretValue.fromToken({})",
+      () => SecretValue.fromToken({} as any),
+      "expression must be a string, got an object",
+    ],
+    [
+      "SecretValue.unsafePlainText(7)",
+      () => SecretValue.unsafePlainText(7 as any),
+      "text must be a string, got a number",
+    ],
+    [
+      'SecretValue.fromVariable("x")',
+      () => SecretValue.fromVariable("x" as any),
+      "variable must be a TerraformVariable, got a string",
+    ],
+  ])("%s from JavaScript: a clear error naming the construct path", (_label, make, expected) => {
+    const message = errorOf(() => secret(newStack(), "db", { value: make() }));
+    expect(message).toContain('EnvironmentSecret at "stack/db"');
+    expect(message).toContain(expected);
+    expect(message).not.toMatch(/is not a function/);
+  });
+
+  test("an empty literal value is refused unless allowEmpty is set, which reaches the provider", () => {
+    const message = errorOf(() => secret(newStack(), "db", { value: SecretValue.unsafePlainText("") }));
+    expect(message).toContain('EnvironmentSecret at "stack/db"');
+    expect(message).toContain("allowEmpty: true");
+    const stack = newStack();
+    secret(stack, "db", { value: SecretValue.unsafePlainText(""), allowEmpty: true });
+    expect(resourceOf(stack)).toMatchObject({ value: "", allow_empty: true });
+    const other = newStack();
+    secret(other, "db");
+    expect(resourceOf(other)).not.toHaveProperty("allow_empty");
+  });
+
+  test("a value that is not a SecretValue is refused with the construct path", () => {
+    const message = errorOf(() => secret(newStack(), "db", { value: "plain" as any }));
+    expect(message).toContain('EnvironmentSecret at "stack/db"');
+    expect(message).toContain("value must be a SecretValue");
   });
 
   test("unsafePlainText: works, with a warning that the plaintext lands in cdk.tf.json", () => {

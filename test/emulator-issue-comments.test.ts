@@ -16,8 +16,15 @@ beforeAll(async () => {
     repositories: { [REPO]: [] },
   });
   const { Octokit: Client } = await import("@octokit/rest");
-  github = new Client({ baseUrl: emu.url, auth: "full" });
-  readOnly = new Client({ baseUrl: emu.url, auth: "read" });
+  // Quiet: the refusals below are expected, Octokit would log each one.
+  const log = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+  };
+  github = new Client({ baseUrl: emu.url, auth: "full", log });
+  readOnly = new Client({ baseUrl: emu.url, auth: "read", log });
 });
 
 afterAll(async () => {

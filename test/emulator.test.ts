@@ -627,7 +627,7 @@ describe("snapshots", () => {
 
 describe("latency", () => {
   test("latencyMs delays every API request by that much, concurrently, and is refused when negative", async () => {
-    const slow = await GithubEmulator.start({ repositories: { [REPO]: ["production"] }, latencyMs: 150 });
+    const slow = await GithubEmulator.start({ repositories: { [REPO]: ["production"] }, latencyMs: 1000 });
     try {
       const get = () =>
         fetch(`${slow.url}/repos/${REPO}/environments/production/secrets`, {
@@ -637,8 +637,8 @@ describe("latency", () => {
       const answers = await Promise.all([get(), get(), get()]);
       const elapsed = Date.now() - started;
       expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
-      expect(elapsed).toBeGreaterThanOrEqual(150);
-      expect(elapsed).toBeLessThan(450); // in parallel, not one after another
+      expect(elapsed).toBeGreaterThanOrEqual(1000);
+      expect(elapsed).toBeLessThan(2500); // in parallel, not one after another (3 s)
     } finally {
       await slow.stop();
     }

@@ -191,9 +191,15 @@ describe("SecretNames", () => {
       ]);
     });
 
-    test("uses the file's values only with unsafePlainText, with the warning", () => {
+    test("uses the file's values only with unsafePlainText, with the warning; an empty one is refused", () => {
+      // EMPTY= is an empty literal value, refused like any other (issue 7: an empty value is usually a mistake).
+      expect(
+        errorOf(() => prod(newStack(), SecretNames.fromDotenvFile(file, { unsafePlainText: true }))),
+      ).toMatch(/EnvironmentSecret at "stack\/prod\/EMPTY": .* is empty/);
+      const full = join(tmp, "full.env");
+      writeFileSync(full, `DB_PASSWORD=${CANARY}\nexport API_KEY="${CANARY}"\n`);
       const stack = newStack();
-      const set = prod(stack, SecretNames.fromDotenvFile(file, { unsafePlainText: true }));
+      const set = prod(stack, SecretNames.fromDotenvFile(full, { unsafePlainText: true }));
       expect(resources(stack).find((r) => r.secret_name === "DB_PASSWORD")).toMatchObject({ value: CANARY });
       const warnings = set.secrets[0].node.metadata.filter((m) => m.type === "@cdktf/warn");
       expect(String(warnings[0]?.data)).toContain("SecretValue.unsafePlainText");

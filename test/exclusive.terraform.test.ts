@@ -1,10 +1,11 @@
 // exclusive: true with the real terraform against the emulator: undeclared secrets are planned as
 // deletions and deleted; secrets declared elsewhere in the app are kept; later drift shows up.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import "cdktf/lib/testing/adapters/jest";
 import { TerraformStack, Testing } from "cdktf";
 import { EnvironmentSecret, EnvironmentSecrets, SecretValue } from "../src";
+import { EXIT_DELETES, planReportCommand } from "../src/report";
 import { useCdktfE2e } from "./helpers/cdktf-e2e";
 import { providerConfig, TerraformDir } from "./helpers/terraform";
 
@@ -65,6 +66,18 @@ test("undeclared secrets are planned as deletions and deleted; declared ones els
   expect(set.change.actions).toEqual(["update"]);
   const deleted = set.change.before.secret_names.filter((n) => !set.change.after.secret_names.includes(n));
   expect(deleted).toEqual(["LEFTOVER_A", "LEFTOVER_B"]);
+
+  // ... and the plan report shows them, and --fail-on-delete counts them.
+  const planFile = join(dir, "owner.json");
+  writeFileSync(planFile, JSON.stringify(plan));
+  const report: string[] = [];
+  const io = { stdout: (t: string) => report.push(t), stderr: () => undefined, readStdin: () => "" };
+  expect(planReportCommand(["--fail-on-delete", planFile], io)).toBe(EXIT_DELETES);
+  const text = report.join("");
+  expect(text).toContain("2 to delete: not declared");
+  expect(text).toMatch(/`LEFTOVER_A` \| ⛔ \*\*delete: not declared\*\*/);
+  expect(text).toMatch(/`LEFTOVER_B` \| ⛔ \*\*delete: not declared\*\*/);
+  expect(text).not.toContain("KEEP");
 
   // Not planned, not deleted: a secret added between plan and apply waits for the next plan.
   e2e.emulator.setSecretOutOfBand("acme/api", "production", "BETWEEN", "x");

@@ -5,7 +5,7 @@
  * and never print a value, a fingerprint, a sealed box or the token.
  */
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sealSecret } from "../src/crypto";
 import { EXIT_DELETES, planReportCommand, type SecretChange } from "../src/report";
@@ -238,3 +238,21 @@ test("input that is not a plan: a message naming the file and what to run, exit 
   const usage = report({}, ["--bogus"]);
   expect(usage.code).toBe(2);
 });
+
+/**
+ * The example report in docs/review-and-apply-from-ci.md and README.md is this test's plan,
+ * rendered: the block between the markers must be exactly what plan-report prints for it.
+ */
+test.each(["docs/review-and-apply-from-ci.md", "README.md"])(
+  "%s shows the report of this test's plan",
+  (file) => {
+    const { out } = report({ secrets: everyAction });
+    const text = readFileSync(join(REPO_ROOT, file), "utf8");
+    const begin = "<!-- plan-report example: begin -->\n";
+    const end = "<!-- plan-report example: end -->";
+    const from = text.indexOf(begin);
+    const to = text.indexOf(end);
+    if (from < 0 || to < from) throw new Error(`${file}: no "${begin.trim()}" ... "${end}" block`);
+    expect(text.slice(from + begin.length, to)).toBe(`${out}`);
+  },
+);

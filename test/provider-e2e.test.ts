@@ -3,10 +3,9 @@
  * mirror, and the GitHub emulator. Each step checks what GitHub (the emulator) now holds and what
  * it cost in API calls.
  */
-import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { packageVersion } from "../src/mirror";
+import { join } from "node:path";
+import { packageHashV1, packageVersion } from "../src/mirror";
 import { GithubEmulator } from "../src/testing";
 import {
   currentPlatform,
@@ -25,26 +24,6 @@ const KEY = "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/p
 const PUT = "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}";
 const DELETE = "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}";
 const GET_ONE = "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}";
-
-/**
- * Terraform's "h1:" package hash (Go's dirhash.Hash1): SHA-256 over the sorted lines
- * "<sha256 hex of the file>  <relative path>". The lock file records it for the whole platform
- * directory, so it covers the bundle next to the launcher, not only the launcher.
- */
-function dirHash1(dir: string): string {
-  const summary = readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
-    .sort()
-    .map(
-      (file) =>
-        `${createHash("sha256")
-          .update(readFileSync(join(dir, file)))
-          .digest("hex")}  ${file}\n`,
-    )
-    .join("");
-  return `h1:${createHash("sha256").update(summary).digest("base64")}`;
-}
 
 let emulator: GithubEmulator;
 let tf: TerraformDir;
@@ -103,7 +82,7 @@ describe("one stack through its whole life", () => {
       `terraform-provider-ghsecrets_v${packageVersion()}`,
     ]);
     const lock = readFileSync(join(tf.dir, ".terraform.lock.hcl"), "utf8");
-    expect(lock).toContain(`"${dirHash1(platformDir)}"`);
+    expect(lock).toContain(`"${packageHashV1(platformDir)}"`);
   });
 
   test("apply creates 20 secrets: one key fetch per environment, one PUT per secret", async () => {
@@ -148,8 +127,9 @@ describe("one stack through its whole life", () => {
     expect(stdout).toMatch(/Plan: 0 to add, 1 to change, 0 to destroy/);
     await tf.ok(["apply", "-auto-approve"]);
     expect(held("production", "SECRET_4")).toBe("value-4");
-    // Apply refreshes (2 lists), fetches the production key once and writes once.
-    expect(counts()).toEqual({ [LIST]: 2, [KEY]: 1, [PUT]: 1 });
+    // Apply refreshes (2 lists), checks the changed secret's environment again in the provider process
+    // that applies (1 list), fetches the production key once and writes once.
+    expect(counts()).toEqual({ [LIST]: 3, [KEY]: 1, [PUT]: 1 });
     await tf.ok(["plan", "-detailed-exitcode"], {}, 0);
   });
 
@@ -161,7 +141,7 @@ describe("one stack through its whole life", () => {
     counts();
     await tf.ok(["apply", "-auto-approve"]);
     expect(held("production", "SECRET_6")).toBe("value-6");
-    expect(counts()).toEqual({ [LIST]: 2, [KEY]: 1, [PUT]: 1 });
+    expect(counts()).toEqual({ [LIST]: 3, [KEY]: 1, [PUT]: 1 });
   });
 
   test("a rename replaces the secret", async () => {
@@ -183,7 +163,7 @@ describe("one stack through its whole life", () => {
     counts();
     await tf.ok(["apply", "-auto-approve"]);
     // The delete reads the old secret first: it deletes only what its own resource wrote.
-    expect(counts()).toEqual({ [LIST]: 2, [KEY]: 1, [PUT]: 1, [GET_ONE]: 1, [DELETE]: 1 });
+    expect(counts()).toEqual({ [LIST]: 3, [KEY]: 1, [PUT]: 1, [GET_ONE]: 1, [DELETE]: 1 });
     expect(held("production", "SECRET_8")).toBeUndefined();
     expect(held("production", "SECRET_8_RENAMED")).toBe("value-8");
   });
@@ -209,8 +189,9 @@ describe("one stack through its whole life", () => {
       expect(stdout).toMatch(/Plan: 0 to add, 1 to change, 0 to destroy/);
       counts();
       await tf.ok(["apply", "-auto-approve"]);
-      // Nothing to write: GitHub already holds this secret under its upper-case name.
-      expect(counts()).toEqual({ [LIST]: 2 });
+      // Nothing to write: GitHub already holds this secret under its upper-case name. (Refresh lists
+      // both environments; the apply's plan check lists production once more.)
+      expect(counts()).toEqual({ [LIST]: 3 });
       expect(held("production", "SECRET_10")).toBe("value-10");
     }
   });

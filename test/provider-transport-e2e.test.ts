@@ -4,7 +4,7 @@
  */
 import { type AddressInfo, createServer } from "node:net";
 import { GithubEmulator } from "../src/testing";
-import { PROVIDER_SOURCE, requireTerraform, TerraformDir } from "./helpers/terraform";
+import { flatText, oneSecretStack, requireTerraform, type TerraformDir } from "./helpers/terraform";
 
 jest.setTimeout(180_000);
 
@@ -12,7 +12,7 @@ const REPO = "acme/api";
 const PUT = "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}";
 
 /** Terraform wraps diagnostics at 80 columns. */
-const flat = (text: string) => text.replace(/\s+/g, " ");
+const flat = flatText;
 
 /** A port where nothing listens: one that was free a moment ago. */
 async function closedPort(): Promise<number> {
@@ -35,27 +35,8 @@ afterAll(async () => {
   await emulator?.stop();
 });
 
-/** A working directory with one secret and the given provider settings, initialised. */
-async function stack(name: string, provider: Record<string, unknown>, env: Record<string, string> = {}) {
-  const tf = new TerraformDir(name, { GITHUB_TOKEN: emulator.token, S: "value", ...env });
-  dirs.push(tf);
-  tf.writeConfig({
-    terraform: { required_providers: { ghsecrets: { source: PROVIDER_SOURCE } } },
-    provider: { ghsecrets: { base_url: emulator.url, write_delay_ms: 0, ...provider } },
-    resource: {
-      ghsecrets_environment_secret: {
-        s: {
-          repository: REPO,
-          environment: "production",
-          secret_name: `${name.toUpperCase()}_S`,
-          value_env: "S",
-        },
-      },
-    },
-  });
-  await tf.ok(["init"]);
-  return tf;
-}
+const stack = (name: string, provider: Record<string, unknown>) =>
+  oneSecretStack(name, emulator, { provider, created: dirs });
 
 describe("every request is bounded (item 3)", () => {
   test("a PUT whose answer stalls is abandoned after request_timeout_ms and retried: the apply succeeds", async () => {

@@ -190,11 +190,12 @@ test("GitHub App credentials: the key from private_key_env, one installation tok
   emulator.resetRequestCounts();
   await tf.ok(["apply", "-auto-approve"], { DEPLOY_APP_KEY: app.privateKey });
   expect(emulator.getSecretValue(REPO, "production", "APP_WRITTEN")).toBe("written-as-an-app");
-  // Planning a create calls nothing; the apply's provider process mints one token for all its calls.
-  expect(emulator.requestCounts()["POST /app/installations/{installation_id}/access_tokens"]).toBe(1);
+  // The plan checks the environment (one listing) and the apply writes: each provider process mints
+  // one token for all its calls.
+  expect(emulator.requestCounts()["POST /app/installations/{installation_id}/access_tokens"]).toBe(2);
 });
 
-test("a missing environment fails the apply with an error naming repository, environment and secret", async () => {
+test("a missing environment fails the plan, before any write, with an error naming repository, environment and secret", async () => {
   const tf = workdir(
     "no-env",
     providerConfig({ db: { repository: REPO, environment: "qa", secret_name: "DB", value_env: "V" } }),
@@ -202,6 +203,6 @@ test("a missing environment fails the apply with an error naming repository, env
   );
   await tf.ok(["init"]);
   const { stderr } = await tf.ok(["apply", "-auto-approve"], {}, 1);
-  expect(stderr).toMatch(/the environment does not exist/);
+  expect(stderr).toMatch(/environment "qa" does not exist in acme\/api/);
   expect(stderr).toMatch(/acme\/api, environment "qa", secret DB/);
 });

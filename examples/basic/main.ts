@@ -2,8 +2,10 @@
 //
 //   npx tsx examples/basic/main.ts                      # or: npx cdktf synth
 //   export GITHUB_TOKEN=...  EXAMPLE_DB_PASSWORD=... (every EXAMPLE_* variable below)
-//   terraform -chdir=cdktf.out/stacks/example init
-//   terraform -chdir=cdktf.out/stacks/example plan
+//   cd cdktf.out/stacks/example && terraform init && terraform plan
+//
+// Run Terraform from inside the stack directory: `terraform -chdir=...` does not see the provider
+// synthesis placed in `terraform.d/plugins` there (Terraform resolves it against where it started).
 //
 // Values are read by the provider from the environment of `terraform plan`/`apply` (SecretValue.fromEnv):
 // nothing secret is needed to synthesize, and nothing secret lands in cdk.tf.json, the plan or the state.

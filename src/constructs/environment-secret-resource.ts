@@ -3,7 +3,7 @@ import {
   TerraformResource,
   type TerraformMetaArguments,
   type TerraformProvider,
-} from "cdktf";
+} from "./cdk";
 import type { Construct } from "constructs";
 import { hclAttributes } from "./hcl-attributes";
 
@@ -25,6 +25,8 @@ export interface EnvironmentSecretResourceConfig extends TerraformMetaArguments 
   readonly encryptedValue?: string;
   /** `key_id`: id of the key `encryptedValue` was sealed with. */
   readonly keyId?: string;
+  /** `allow_empty`: write an empty value instead of refusing it at plan. */
+  readonly allowEmpty?: boolean;
 }
 
 /**
@@ -99,7 +101,7 @@ export class EnvironmentSecretResource extends TerraformResource {
     return hclAttributes(this.attributes());
   }
 
-  private attributes(): Record<string, string | undefined> {
+  private attributes(): Record<string, string | boolean | undefined> {
     const c = this.config;
     return {
       repository: c.repository,
@@ -110,6 +112,7 @@ export class EnvironmentSecretResource extends TerraformResource {
       value_json_key: c.valueJsonKey,
       encrypted_value: c.encryptedValue,
       key_id: c.keyId,
+      allow_empty: c.allowEmpty,
     };
   }
 }

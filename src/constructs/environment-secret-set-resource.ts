@@ -1,4 +1,4 @@
-import { TerraformResource, type TerraformMetaArguments } from "cdktf";
+import { TerraformResource, type TerraformMetaArguments } from "./cdk";
 import type { Construct } from "constructs";
 
 /** Attributes of `ghsecrets_environment_secret_set`, in the provider's terms. */

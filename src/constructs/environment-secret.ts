@@ -1,14 +1,15 @@
-import { TerraformStack, Token } from "cdktf";
+import { TerraformStack, Token } from "./cdk";
 import { Construct } from "constructs";
 import {
   checkEnvironmentName,
+  checkNotEmpty,
   checkRepository,
   checkSecretName,
   formatImportId,
   normalizeSecretName,
 } from "../rules";
 import { EnvironmentSecretResource } from "./environment-secret-resource";
-import { constructError } from "./errors";
+import { constructError, describeType } from "./errors";
 import { GithubSecretsProvider } from "./provider";
 import { registerSecret } from "./secret-registry";
 import type { SecretValue } from "./secret-value";
@@ -40,6 +41,15 @@ export interface EnvironmentSecretProps {
    * synthesized config, the plan and the state. `SecretValue.fromEnv` is the usual choice.
    */
   readonly value: SecretValue;
+
+  /**
+   * Write an empty value instead of refusing it. An empty value is far more often a CI secret that was
+   * never set (expanded to `""`) than a wanted one, so the provider refuses it at plan, naming the empty
+   * variable, and a literal empty value is a construct error.
+   *
+   * @default false
+   */
+  readonly allowEmpty?: boolean;
 
   /**
    * The provider configuration to manage this secret with. Needed only for an aliased configuration.
@@ -109,6 +119,11 @@ export class EnvironmentSecret extends Construct {
     ];
     if (props.value === undefined || props.value === null) {
       problems.push('value is missing: give one, such as SecretValue.fromEnv("DB_PASSWORD")');
+    } else if (typeof (props.value as Partial<SecretValue>).bind !== "function") {
+      problems.push(
+        `value must be a SecretValue, got ${describeType(props.value)}: make one with a factory, such as ` +
+          'SecretValue.fromEnv("DB_PASSWORD")',
+      );
     }
     const stack = TerraformStack.of(this);
     if (props.provider !== undefined && TerraformStack.of(props.provider) !== stack) {
@@ -134,12 +149,20 @@ export class EnvironmentSecret extends Construct {
     }
 
     const value = props.value.bind(this);
+    if (value.value === "" && props.allowEmpty !== true) {
+      throw constructError(
+        "EnvironmentSecret",
+        this,
+        checkNotEmpty(value.value, `the value of ${props.value.toString()}`, "allowEmpty: true"),
+      );
+    }
     this.valueSource = props.value.description;
     this.resource = new EnvironmentSecretResource(this, "Default", {
       repository: this.repository,
       environment: this.environment,
       secretName: this.secretName,
       ...value,
+      allowEmpty: props.allowEmpty === true ? true : undefined,
       provider: props.provider,
     });
 
@@ -148,6 +171,7 @@ export class EnvironmentSecret extends Construct {
       repository: this.repository,
       environment: this.environment,
       secretName: this.secretName,
+      baseUrl: () => this.provider.baseUrl,
     });
   }
 

@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { Token } from "./cdk";
 import { Construct } from "constructs";
 import { checkEnvironmentName, checkRepository, formatEnvironmentId } from "../rules";
 import { checkUnlessToken, EnvironmentSecret } from "./environment-secret";

@@ -11,3 +11,14 @@ export function constructError(kind: string, scope: IConstruct, problems: readon
   }
   return new Error(`${where}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
 }
+
+/**
+ * "a number", "an object", "null": what a JavaScript caller passed where TypeScript would have
+ * refused it. Never the value itself, which may be secret.
+ */
+export function describeType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  const type = typeof value;
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}

@@ -3,11 +3,14 @@
  * this builds them for flat string/number attributes the way generated bindings do, leaving unset ones out.
  */
 export function hclAttributes(
-  values: Record<string, string | number | undefined>,
-): Record<string, { value: unknown; isBlock: false; type: "simple"; storageClassType: "string" | "number" }> {
+  values: Record<string, string | number | boolean | undefined>,
+): Record<
+  string,
+  { value: unknown; isBlock: false; type: "simple"; storageClassType: "string" | "number" | "boolean" }
+> {
   const result: Record<
     string,
-    { value: unknown; isBlock: false; type: "simple"; storageClassType: "string" | "number" }
+    { value: unknown; isBlock: false; type: "simple"; storageClassType: "string" | "number" | "boolean" }
   > = {};
   for (const [name, value] of Object.entries(values)) {
     if (value === undefined) {
@@ -17,7 +20,8 @@ export function hclAttributes(
       value,
       isBlock: false,
       type: "simple",
-      storageClassType: typeof value === "number" ? "number" : "string",
+      storageClassType:
+        typeof value === "number" ? "number" : typeof value === "boolean" ? "boolean" : "string",
     };
   }
   return result;

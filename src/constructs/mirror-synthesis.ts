@@ -1,9 +1,7 @@
 import * as path from "node:path";
-import type { ISynthesisSession, TerraformStack } from "cdktf";
-// Not re-exported from the package root, but public API of cdktf since 0.15 (TerraformAsset uses it).
-import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
+import { addCustomSynthesis, type ISynthesisSession, type TerraformStack } from "./cdk";
 import type { IConstruct } from "constructs";
-import { writeProviderMirror } from "../mirror";
+import { writeLockFile, writeProviderMirror } from "../mirror";
 
 // Several provider constructs (a default one and aliases) can live in one stack; the mirror is the
 // same for all of them, so it is written once per stack directory and synthesis session.
@@ -11,8 +9,9 @@ const written = new WeakMap<ISynthesisSession, Set<string>>();
 
 /**
  * At synth time, copy the bundled provider into the stack's working directory as an implicit local
- * mirror (`terraform.d/plugins/...`), so `terraform init` there finds it with no network and no CLI
- * configuration.
+ * mirror (`terraform.d/plugins/...`) and record its hashes for every platform in the stack's
+ * `.terraform.lock.hcl`, so `terraform init` there (and the cdktf CLI's diff/deploy) work with no
+ * network, no CLI configuration and no "Incomplete lock file information" warning.
  */
 export function writeMirrorOnSynth(construct: IConstruct, stack: TerraformStack): void {
   addCustomSynthesis(construct, {
@@ -27,7 +26,14 @@ export function writeMirrorOnSynth(construct: IConstruct, stack: TerraformStack)
         return;
       }
       dirs.add(workingDir);
-      writeProviderMirror(workingDir);
+      const mirror = writeProviderMirror(workingDir);
+      // The constructs pin the bundled version exactly, so that is the recorded constraint.
+      writeLockFile(workingDir, {
+        source: mirror.source,
+        version: mirror.version,
+        constraints: mirror.version,
+        packageDirs: mirror.directories,
+      });
     },
   });
 }

@@ -1,4 +1,4 @@
-import { TerraformProvider, TerraformStack, Token } from "cdktf";
+import { TerraformProvider, TerraformStack, Token } from "./cdk";
 import type { Construct, IConstruct } from "constructs";
 import { constructError } from "./errors";
 import { hclAttributes } from "./hcl-attributes";
@@ -193,6 +193,11 @@ export class GithubSecretsProvider extends TerraformProvider {
       this.takeDefaultSlot(stack);
     }
     writeMirrorOnSynth(this, stack);
+  }
+
+  /** The `baseUrl` prop: the REST API root of the GitHub server, undefined for the default (github.com). */
+  public get baseUrl(): string | undefined {
+    return this.props.baseUrl;
   }
 
   /** Terraform alias of this configuration, if any. */

@@ -1,6 +1,6 @@
-import { TerraformStack, Token } from "cdktf";
+import { TerraformStack, Token } from "./cdk";
 import type { IConstruct } from "constructs";
-import { checkSecretCount, normalizeSecretName } from "../rules";
+import { apiRootKey, checkSecretCount, normalizeSecretName } from "../rules";
 
 /** Where a declared secret lands on GitHub, as given to the construct. */
 export interface DeclaredSecret {
@@ -8,6 +8,11 @@ export interface DeclaredSecret {
   readonly repository: string;
   readonly environment: string;
   readonly secretName: string;
+  /**
+   * The API root of the provider configuration that manages it, read when validations run (a default
+   * provider may be declared after the secret); undefined while it is a token.
+   */
+  readonly baseUrl: () => string | undefined;
 }
 
 interface Index {
@@ -60,7 +65,7 @@ function problemsOf(secret: DeclaredSecret, index: Index): string[] {
     problems.push(
       `secret ${normalizeSecretName(secret.secretName)} of environment "${secret.environment}" in ` +
         `${secret.repository} is declared by both "${first.construct.node.path}" and "${secret.construct.node.path}" ` +
-        `(GitHub compares repository, environment and secret names case-insensitively): keep one of them, or give ` +
+        `(on one GitHub server, which compares repository, environment and secret names case-insensitively): keep one of them, or give ` +
         `this one another secretName`,
     );
   }
@@ -76,14 +81,17 @@ function problemsOf(secret: DeclaredSecret, index: Index): string[] {
 }
 
 function keysOf(s: DeclaredSecret): { secret: string; environment: string } | undefined {
+  const baseUrl = s.baseUrl();
   if (
+    (baseUrl !== undefined && Token.isUnresolved(baseUrl)) ||
     Token.isUnresolved(s.repository) ||
     Token.isUnresolved(s.environment) ||
     Token.isUnresolved(s.secretName)
   ) {
     return undefined;
   }
-  const environment = environmentKeyOf(s.repository, s.environment);
+  // Keyed by GitHub server too: the same names on github.com and on an Enterprise server are two secrets.
+  const environment = `${apiRootKey(baseUrl)}\u0000${environmentKeyOf(s.repository, s.environment)}`;
   return { environment, secret: `${environment}\u0000${normalizeSecretName(s.secretName)}` };
 }
 

@@ -1,8 +1,7 @@
-import { inspect } from "node:util";
-import { Annotations, TerraformVariable, Token } from "cdktf";
+import { Annotations, TerraformVariable, Token } from "./cdk";
 import type { IConstruct } from "constructs";
-import { checkValueSize, isEnvVarName, isStandardBase64, valueSourceLabel } from "../rules";
-import { constructError } from "./errors";
+import { checkKeyId, checkSealedValue, checkValueSize, isEnvVarName, valueSourceLabel } from "../rules";
+import { constructError, describeType } from "./errors";
 
 /**
  * The attributes of `ghsecrets_environment_secret` that carry a value; exactly one source is set.
@@ -31,9 +30,6 @@ type Source =
   | { readonly kind: "token"; readonly expression: string }
   | { readonly kind: "encrypted"; readonly ciphertext: string; readonly keyId: string }
   | { readonly kind: "plaintext"; readonly text: string };
-
-// crypto_box_SEALBYTES: the sender's ephemeral public key (32) and the MAC (16).
-const SEALED_BOX_OVERHEAD = 48;
 
 /**
  * Where the value of an `EnvironmentSecret` comes from. Pick a source with one of the factories; each
@@ -112,7 +108,12 @@ export class SecretValue {
     return new SecretValue({ kind: "plaintext", text });
   }
 
-  private constructor(private readonly source: Source) {}
+  private constructor(private readonly source: Source) {
+    // Keeps `console.log(secretValue)` from printing the private plaintext field. Defined here, not
+    // as a `[inspect.custom]()` method: that would put `node:util` in the published type
+    // declarations, and a consumer's `tsc` would then need `@types/node`.
+    Object.defineProperty(this, Symbol.for("nodejs.util.inspect.custom"), { value: () => this.toString() });
+  }
 
   /** Which factory made this value. */
   public get sourceKind(): SecretValueSource {
@@ -126,6 +127,10 @@ export class SecretValue {
   public bind(scope: IConstruct): SecretValueConfig {
     const fail = (...problems: string[]) => constructError("EnvironmentSecret", scope, problems);
     const s = this.source;
+    const typeProblems = sourceTypeProblems(s);
+    if (typeProblems.length > 0) {
+      throw fail(...typeProblems);
+    }
     switch (s.kind) {
       case "env":
         if (!Token.isUnresolved(s.name) && !isEnvVarName(s.name)) {
@@ -218,11 +223,44 @@ export class SecretValue {
   public toJSON(): { source: SecretValueSource } {
     return { source: this.source.kind };
   }
+}
 
-  /** Keeps `console.log(secretValue)` from printing the private plaintext field. */
-  public [inspect.custom](): string {
-    return this.toString();
+/**
+ * From JavaScript any argument can reach a factory; say which one has the wrong type, before the
+ * checks below fail on it with a message such as "keyId.trim is not a function".
+ */
+function sourceTypeProblems(s: Source): string[] {
+  const strings: Array<[string, string, unknown]> =
+    s.kind === "env"
+      ? [["fromEnv", "name", s.name]]
+      : s.kind === "token"
+        ? [["fromToken", "expression", s.expression]]
+        : s.kind === "encrypted"
+          ? [
+              ["encrypted", "ciphertext", s.ciphertext],
+              ["encrypted", "keyId", s.keyId],
+            ]
+          : s.kind === "plaintext"
+            ? [["unsafePlainText", "text", s.text]]
+            : [];
+  const problems = strings
+    .filter(([, , value]) => typeof value !== "string")
+    .map(
+      ([factory, arg, value]) =>
+        `SecretValue.${factory}(): ${arg} must be a string, got ${describeType(value)}`,
+    );
+  // Not instanceof: the variable may come from another copy of cdktf.
+  const variable = s.kind === "variable" ? (s.variable as unknown) : undefined;
+  if (
+    s.kind === "variable" &&
+    !(TerraformVariable.isTerraformElement(variable) && typeof s.variable.stringValue === "string")
+  ) {
+    problems.push(
+      `SecretValue.fromVariable(): variable must be a TerraformVariable, got ${describeType(s.variable)}: ` +
+        `pass new TerraformVariable(stack, "name", { sensitive: true })`,
+    );
   }
+  return problems;
 }
 
 function checkVariable(scope: IConstruct, variable: TerraformVariable): void {
@@ -251,29 +289,9 @@ function checkVariable(scope: IConstruct, variable: TerraformVariable): void {
 }
 
 function checkCiphertext(ciphertext: string, keyId: string): string[] {
-  const problems: string[] = [];
-  if (!Token.isUnresolved(ciphertext)) {
-    if (!isStandardBase64(ciphertext)) {
-      problems.push(
-        "SecretValue.encrypted(): the ciphertext is not base64: pass the sealed box exactly as GitHub's " +
-          "encryption examples print it (base64 of crypto_box_seal output)",
-      );
-    } else {
-      const bytes = Buffer.from(ciphertext, "base64").byteLength;
-      if (bytes < SEALED_BOX_OVERHEAD) {
-        problems.push(
-          `SecretValue.encrypted(): the ciphertext is ${bytes} bytes, shorter than any sealed box ` +
-            `(${SEALED_BOX_OVERHEAD} bytes of overhead): seal the value with the environment's public key`,
-        );
-      } else {
-        problems.push(...checkValueSize(new Uint8Array(bytes - SEALED_BOX_OVERHEAD)));
-      }
-    }
-  }
-  if (!Token.isUnresolved(keyId) && keyId.trim() === "") {
-    problems.push(
-      "SecretValue.encrypted(): keyId is empty: pass the key_id of the public key used to seal the value",
-    );
-  }
-  return problems;
+  const problems = [
+    ...(Token.isUnresolved(ciphertext) ? [] : checkSealedValue(ciphertext)),
+    ...(Token.isUnresolved(keyId) ? [] : checkKeyId(keyId)),
+  ];
+  return problems.map((p) => `SecretValue.encrypted(): ${p}`);
 }

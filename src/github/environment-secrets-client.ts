@@ -8,11 +8,12 @@ import {
   InvalidBaseUrlError,
   MissingCredentialsError,
 } from "./credentials";
-import { type CallSubject, GithubUnavailableError, RepositoryNotFoundError } from "./errors";
+import { type CallSubject, GithubUnavailableError, NoAnswerError, RepositoryNotFoundError } from "./errors";
 import type { Logger } from "./logger";
 import { silentLogger } from "./logger";
 import { createOctokit, DEFAULT_RETRY_POLICY, type GithubApi, type RetryPolicy } from "./octokit";
 import { githubPath } from "./paths";
+import type { NoAnswerBreaker } from "./request-timeout";
 import { isAppAuthFailure, translateError } from "./translate-error";
 
 /** One environment of one repository. */
@@ -118,6 +119,7 @@ export class EnvironmentSecretsClient {
   private readonly listings = new Map<string, Promise<Map<string, SecretMetadata> | undefined>>();
   private readonly logger: Logger;
   private readonly baseUrl: string;
+  private readonly breaker: NoAnswerBreaker = {};
 
   /** Throws InvalidBaseUrlError when the base URL (given or from GITHUB_API_URL) is not an http(s) URL. */
   constructor(private readonly options: ClientOptions = {}) {
@@ -142,6 +144,7 @@ export class EnvironmentSecretsClient {
       retry: { ...DEFAULT_RETRY_POLICY, ...this.options.retry },
       logger: this.logger,
       userAgent: this.options.userAgent ?? "cdktf-github-secrets",
+      breaker: this.breaker,
     }).catch((error: unknown) => {
       this.api = undefined;
       throw error;
@@ -194,8 +197,15 @@ export class EnvironmentSecretsClient {
       if (options.signal?.aborted) throw cancelled(subject);
       if ((error as { status?: number }).status === 404 && !isAppAuthFailure(error))
         throw await this.explain404(error, subject);
-      throw translateError(error, subject);
+      throw this.translate(error, subject);
     }
+  }
+
+  /** translateError, opening the breaker when GitHub gave no answer at all. */
+  private translate(error: unknown, subject: CallSubject): Error {
+    const translated = translateError(error, subject);
+    if (translated instanceof NoAnswerError) this.breaker.reason ??= translated.reason;
+    return translated;
   }
 
   /** The environment's public key, fetched once per process unless `refresh` is set. */
@@ -309,7 +319,7 @@ export class EnvironmentSecretsClient {
     } catch (error) {
       if (options.signal?.aborted) throw cancelled(subjectOf(ref, secretName));
       if ((error as { status?: number }).status !== 404)
-        throw translateError(error, subjectOf(ref, secretName));
+        throw this.translate(error, subjectOf(ref, secretName));
       // Gone with its environment, or never there: done. But a repository these credentials no
       // longer see proves nothing, and "deleted" would drop a secret that may still exist.
       const hidden = await this.repositoryNotFound(subjectOf(ref, secretName), options);

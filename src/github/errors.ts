@@ -62,3 +62,17 @@ export class ValidationFailedError extends GithubSecretsError {}
 
 /** Rate limit waits exhausted, repeated 5xx, dropped connections, or anything unexpected. */
 export class GithubUnavailableError extends GithubSecretsError {}
+
+/**
+ * No HTTP answer at all on every attempt (timeout, refused connection, DNS). After one, the client
+ * sends nothing more: later calls fail at once with the same `reason`, so a dead API holds a run
+ * for one request's bound, not one per queued write.
+ */
+export class NoAnswerError extends GithubUnavailableError {
+  constructor(
+    subject: CallSubject,
+    readonly reason: string,
+  ) {
+    super(subject, 0, reason);
+  }
+}

@@ -1,7 +1,7 @@
 import type { Octokit } from "@octokit/rest" with { "resolution-mode": "import" };
 import type { Credentials } from "./credentials";
 import type { Logger } from "./logger";
-import { timeoutEachRequest } from "./request-timeout";
+import { type NoAnswerBreaker, timeoutEachRequest } from "./request-timeout";
 import { waitOutPlain429 } from "./retry-after";
 
 export type GithubApi = Octokit;
@@ -33,6 +33,8 @@ export interface OctokitSettings {
   readonly retry: RetryPolicy;
   readonly logger: Logger;
   readonly userAgent: string;
+  /** Open once a request got no answer at all: nothing more is sent. */
+  readonly breaker: NoAnswerBreaker;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -80,7 +82,7 @@ export async function createOctokit(settings: OctokitSettings): Promise<GithubAp
 
   // Order matters: the first plugin's hook wraps the innermost call (one HTTP attempt).
   const RetryingOctokit = Octokit.plugin(
-    timeoutEachRequest(policy.requestTimeoutMs),
+    timeoutEachRequest(policy.requestTimeoutMs, settings.breaker),
     throttling,
     retry,
     waitOutPlain429(policy, logger),

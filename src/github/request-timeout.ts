@@ -3,6 +3,17 @@ import type { Octokit } from "@octokit/core" with { "resolution-mode": "import" 
 /** Set on the error of an attempt that got no answer in time (Octokit's RequestError, status 500). */
 export const TIMED_OUT_AFTER_MS = "timedOutAfterMs";
 
+/**
+ * Shared by every request of one client: set once a request got no answer on any attempt, after
+ * which no further request is sent (see NoAnswerError).
+ */
+export interface NoAnswerBreaker {
+  reason?: string;
+}
+
+/** Set on the error of a request not sent because the breaker is open: the earlier failure's reason. */
+export const NOT_SENT = "notSentBecause";
+
 /** Set on every failed attempt: which one it was (1 for the first), and the API root it went to. */
 export const ATTEMPT = "attempt";
 export const BASE_URL = "baseUrl";
@@ -29,10 +40,12 @@ export interface AttemptFailure {
  * Octokit's hooks share one options object per call (bound, not passed), so the signal is set on
  * it; the caller's own signal is remembered per call, or a retry would inherit the expired one.
  */
-export function timeoutEachRequest(timeoutMs: number) {
+export function timeoutEachRequest(timeoutMs: number, breaker: NoAnswerBreaker) {
   const callerSignals = new WeakMap<object, AbortSignal | undefined>();
   return (octokit: Octokit): void => {
     octokit.hook.wrap("request", async (request, options) => {
+      // No status: neither the retry nor the throttling plugin acts on it.
+      if (breaker.reason) throw Object.assign(new Error(breaker.reason), { [NOT_SENT]: breaker.reason });
       const settings = (options.request ??= {}) as { signal?: AbortSignal };
       if (!callerSignals.has(options)) callerSignals.set(options, settings.signal);
       const caller = callerSignals.get(options);

@@ -5,14 +5,17 @@ import {
   GithubSecretsError,
   GithubUnavailableError,
   MissingPermissionError,
+  NoAnswerError,
   RepositoryNotFoundError,
   ValidationFailedError,
 } from "./errors";
+import { RATE_LIMIT, type RateLimitOutcome } from "./retry-after";
 import {
   ATTEMPT,
   type AttemptFailure,
   BASE_URL,
   formatDuration,
+  NOT_SENT,
   TIMED_OUT_AFTER_MS,
 } from "./request-timeout";
 
@@ -23,6 +26,7 @@ interface OctokitFailure {
   request?: { url?: string };
   cause?: unknown;
   response?: { headers?: Record<string, string | number | undefined>; data?: unknown };
+  [RATE_LIMIT]?: RateLimitOutcome;
 }
 
 /** GitHub App authentication (the installation-token exchange of @octokit/auth-app) failed. */
@@ -73,6 +77,8 @@ export function translateError(
       said,
     );
   }
+  const notSent = (failure as { [NOT_SENT]?: string })[NOT_SENT];
+  if (notSent) return new NoAnswerError(subject, `not sent: an earlier request failed: ${notSent}`);
   // Octokit reports "no HTTP answer at all" (refused, DNS, reset, our timeout) as a 500 without a response.
   if (status === 500 && !failure.response)
     return noAnswer(failure as OctokitFailure & AttemptFailure, subject);
@@ -85,14 +91,8 @@ export function translateError(
         said,
       );
     case 403:
-      if (said && /rate limit/i.test(said)) {
-        return new GithubUnavailableError(
-          subject,
-          403,
-          "GitHub's rate limit did not clear within the allowed waits",
-          said,
-        );
-      }
+      if (failure[RATE_LIMIT] || (said && /rate limit/i.test(said)))
+        return rateLimited(failure, subject, 403, said);
       return new MissingPermissionError(subject, grantFrom(failure.response?.headers), said);
     case 404:
       return whose404 === "repository"
@@ -111,12 +111,7 @@ export function translateError(
     case 422:
       return new ValidationFailedError(subject, 422, "GitHub rejected the request", said);
     case 429:
-      return new GithubUnavailableError(
-        subject,
-        429,
-        "GitHub's rate limit did not clear within the allowed waits",
-        said,
-      );
+      return rateLimited(failure, subject, 429, said);
     default: {
       const reason =
         status >= 500
@@ -179,17 +174,64 @@ function noAnswer(failure: OctokitFailure & AttemptFailure, subject: CallSubject
   const where = target ? displayUrl(target) : "the GitHub API";
   const timeoutMs = failure[TIMED_OUT_AFTER_MS];
   if (timeoutMs !== undefined) {
-    return new GithubUnavailableError(
+    return new NoAnswerError(
       subject,
-      0,
       `${where} did not answer within ${formatDuration(timeoutMs)}${tries}: check that it is reachable and ` +
         "working, or raise the provider's request_timeout_ms if it is only slow",
     );
   }
   const cause = sanitizeTransportMessage(transportCause(failure)) ?? "no answer";
+  return new NoAnswerError(
+    subject,
+    `could not reach ${where} (${cause})${tries}: check base_url (or GITHUB_API_URL) and the network`,
+  );
+}
+
+/** GitHub's own words, unless they add nothing to the status (a bare "Error" from a proxy). */
+function informative(said: string | undefined): string | undefined {
+  return said && !/^\s*(error|too many requests|forbidden)?\s*\.?\s*$/i.test(said) ? said : undefined;
+}
+
+/** A rate limit that stopped the call: how long GitHub asked to wait, and what to change. */
+function rateLimited(
+  failure: OctokitFailure,
+  subject: CallSubject,
+  status: number,
+  said: string | undefined,
+): GithubSecretsError {
+  const outcome = failure[RATE_LIMIT];
+  const detail = informative(said);
+  if (outcome?.askedSeconds === undefined) {
+    if (status === 429) {
+      return new GithubUnavailableError(
+        subject,
+        429,
+        "GitHub answered 429 (too many requests) without saying how long to wait: run again in a minute, " +
+          "with a lower terraform -parallelism if it happens again",
+        detail,
+      );
+    }
+    return new GithubUnavailableError(
+      subject,
+      status,
+      "GitHub's rate limit did not clear: run again later",
+      detail,
+    );
+  }
+  if (outcome.askedSeconds > outcome.allowedSeconds) {
+    return new GithubUnavailableError(
+      subject,
+      status,
+      `GitHub's rate limit asks to wait ${outcome.askedSeconds} s, longer than the ${outcome.allowedSeconds} s allowed: ` +
+        `run again after that, or raise the provider's max_rate_limit_wait_seconds to at least ${outcome.askedSeconds}`,
+      detail,
+    );
+  }
+  const waits = `${outcome.maxWaits} wait${outcome.maxWaits === 1 ? "" : "s"}`;
   return new GithubUnavailableError(
     subject,
-    0,
-    `could not reach ${where} (${cause})${tries}: check base_url (or GITHUB_API_URL) and the network`,
+    status,
+    `GitHub's rate limit did not clear after ${waits}: run again later, or raise the provider's max_retries`,
+    detail,
   );
 }

@@ -9,11 +9,13 @@ import {
 import {
   checkEnvironmentName,
   checkRepository,
+  checkSecretCount,
   checkSecretName,
   checkValueSize,
   normalizeSecretName,
 } from "../rules";
 import type { SecretSource } from "./secret-source";
+import { type PlannedDeclaration, PlanRegistry } from "./plan-registry";
 import { WriteLedger } from "./write-ledger";
 
 /** Outcome of a write. */
@@ -82,6 +84,9 @@ export class InvalidSecretError extends Error {
  */
 const CLOCK_SKEW_ALLOWANCE_MS = 2000;
 
+/** An environment found missing at its first check (a set no listing can produce: it is this object). */
+const MISSING: ReadonlySet<string> = new Set();
+
 function changedSince(remote: string, recorded: string | undefined): boolean {
   if (!recorded) return false;
   const [a, b] = [Date.parse(remote), Date.parse(recorded)];
@@ -89,12 +94,15 @@ function changedSince(remote: string, recorded: string | undefined): boolean {
 }
 
 /**
- * The environment-secret lifecycle of DESIGN.md, free of Terraform and cdktf: create and update are
+ * The environment-secret lifecycle of docs/ARCHITECTURE.md, free of Terraform and cdktf: create and update are
  * one idempotent upsert, read answers from the per-environment listing, delete treats "already gone"
  * as success.
  */
 export class EnvironmentSecretLifecycle {
   private readonly ledger = new WriteLedger();
+  private readonly planned = new PlanRegistry();
+  /** Names each environment held when it was first checked in this process, by environment. */
+  private readonly checkedEnvironments = new Map<string, Promise<ReadonlySet<string>>>();
 
   constructor(private readonly client: EnvironmentSecretsClient) {}
 
@@ -134,8 +142,12 @@ export class EnvironmentSecretLifecycle {
     options: CallOptions,
   ): Promise<WriteResult> {
     if (source.kind === "sealed") {
-      const result = await this.client.putSecret(target, source, options);
-      return { created: result.created, updatedAt: result.answeredAt };
+      try {
+        const result = await this.client.putSecret(target, source, options);
+        return { created: result.created, updatedAt: result.answeredAt };
+      } catch (error) {
+        throw await this.staleKeyOr(error, target, source.keyId, options);
+      }
     }
     const sizeProblems = checkValueSize(source.value);
     if (sizeProblems.length > 0) throw new InvalidSecretError(target, sizeProblems);
@@ -150,6 +162,29 @@ export class EnvironmentSecretLifecycle {
       if (fresh.keyId === key.keyId) throw error;
       return this.sealAndPut(target, source.value, fresh, options);
     }
+  }
+
+  /**
+   * A value sealed by the user cannot be sealed again here: when GitHub refuses it and the
+   * environment's key is no longer the one it was sealed for, say so and give the current key.
+   */
+  private async staleKeyOr(
+    error: unknown,
+    target: SecretRef,
+    sealedFor: string,
+    options: CallOptions,
+  ): Promise<unknown> {
+    if (!(error instanceof ValidationFailedError)) return error;
+    const current = await this.client
+      .getPublicKey(target, { ...options, refresh: true })
+      .catch(() => undefined);
+    if (!current || current.keyId === sealedFor) return error;
+    return new GithubSecretsError(
+      target,
+      422,
+      `the environment's key was rotated: seal the value again with key ${current.keyId} ` +
+        `(public key ${current.key}); it was sealed for key ${sealedFor}`,
+    );
   }
 
   private async sealAndPut(
@@ -206,6 +241,55 @@ export class EnvironmentSecretLifecycle {
       const deleted = await this.client.deleteSecret(target, options);
       return { status: deleted ? "deleted" : "alreadyGone" };
     });
+  }
+
+  /**
+   * What can be known before any write, for one resource's plan (a green plan means the apply can
+   * succeed): the environment exists and these credentials can list it (one listing per environment
+   * per process, shared with refresh; a missing repository or bad credentials throw), no other
+   * resource declares the same secret, and the environment stays within GitHub's 100 secrets,
+   * counting what exists and what is declared. Returns the problems, each saying how to fix it.
+   */
+  async checkPlanned(declaration: PlannedDeclaration, options: CallOptions = {}): Promise<string[]> {
+    const target = EnvironmentSecretLifecycle.validateAddress(declaration.address);
+    const existing = await this.existingNames(target, options);
+    if (!existing) {
+      return [
+        `environment "${target.environment}" does not exist in ${target.repository}: create it in the ` +
+          `repository's Settings > Environments, or correct the name`,
+      ];
+    }
+    const earlier = this.planned.declare(declaration);
+    if (earlier) {
+      const spell = (a: SecretRef) => `${a.repository} / ${a.environment} / ${a.secretName}`;
+      return [
+        `secret ${target.secretName} of environment "${target.environment}" in ${target.repository} is declared ` +
+          `twice: here as ${spell(declaration.address)} and by another resource as ${spell(earlier.address)} ` +
+          `(GitHub compares repository, environment and secret names without letter case); both would write ` +
+          `one secret, and removing either would delete it: keep one of them`,
+      ];
+    }
+    const names = new Set([...existing, ...this.planned.declaredIn(target)]);
+    return checkSecretCount(names.size, target.environment, target.repository).map(
+      (problem) => `${problem} (counting the ${existing.size} that exist and those this configuration adds)`,
+    );
+  }
+
+  /** The environment's secret names at its first check in this process; undefined when it does not exist. */
+  private async existingNames(
+    target: SecretRef,
+    options: CallOptions,
+  ): Promise<ReadonlySet<string> | undefined> {
+    const key = JSON.stringify([target.repository.toLowerCase(), target.environment.toLowerCase()]);
+    let names = this.checkedEnvironments.get(key);
+    if (!names) {
+      const found = this.client.listSecrets(target, options);
+      names = found.then((listing) => (listing ? new Set(listing.keys()) : MISSING));
+      this.checkedEnvironments.set(key, names);
+      names.catch(() => this.checkedEnvironments.delete(key));
+    }
+    const result = await names;
+    return result === MISSING ? undefined : result;
   }
 
   /** Looks up an existing secret for import; undefined when there is none to adopt. */

@@ -9,6 +9,7 @@ export {
 export { EnvironmentSecretSetLifecycle } from "./environment-secret-set-lifecycle";
 export { EnvironmentVariableLifecycle, InvalidVariableError } from "./environment-variable-lifecycle";
 export type { SecretSource } from "./secret-source";
+export type { PlannedDeclaration } from "./plan-registry";
 export { formatImportId, parseImportId, type SecretAddress } from "../rules";
 
 // The provider depends on this layer alone (the layering rule in .dependency-cruiser.cjs): what

@@ -1,6 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
+export { packageHashV1, writeLockFile, type LockEntry } from "./lock-file";
+
 /**
  * Places the bundled provider where `terraform init` finds it with no network and no CLI
  * configuration: the implicit local mirror `terraform.d/plugins/<host>/<namespace>/<type>/<version>/<os>_<arch>/`
@@ -14,6 +16,8 @@ export const PROVIDER_NAMESPACE = "ghsecrets";
 export const PROVIDER_TYPE = "ghsecrets";
 export const PROVIDER_SOURCE = `${PROVIDER_HOST}/${PROVIDER_NAMESPACE}/${PROVIDER_TYPE}`;
 export const DEFAULT_PLATFORMS = ["linux_amd64", "linux_arm64", "darwin_amd64", "darwin_arm64"];
+/** The oldest Node.js major version the launcher accepts (the bundle checks it again itself). */
+const MIN_NODE_MAJOR = 20;
 /** Points the launcher at a particular node binary (default: `node` on PATH). */
 export const NODE_OVERRIDE_ENV = "CDKTF_GITHUB_SECRETS_NODE";
 
@@ -81,9 +85,19 @@ function launcherScript(): string {
     // The directory of this file without forking dirname (Terraform runs it by a path with a slash).
     'case "$0" in */*) dir=${0%/*} ;; *) dir=. ;; esac',
     `node_bin="\${${NODE_OVERRIDE_ENV}:-node}"`,
+    // Terraform shows a plugin's stderr only under TF_LOG, but prints a stdout line that is not
+    // the handshake as "Unrecognized remote plugin message: ...": the reason goes to both.
+    'fail() { echo "$1"; echo "$1" >&2; exit 1; }',
     'if ! command -v "$node_bin" >/dev/null 2>&1; then',
-    `  echo "terraform-provider-ghsecrets needs Node.js >= 20, but '$node_bin' was not found. Install Node.js or set ${NODE_OVERRIDE_ENV} to the node binary." >&2`,
-    "  exit 1",
+    `  fail "terraform-provider-ghsecrets needs Node.js >= ${MIN_NODE_MAJOR}, but '$node_bin' was not found. Install Node.js ${MIN_NODE_MAJOR} or later, or set ${NODE_OVERRIDE_ENV} to the node binary."`,
+    "fi",
+    // A Node.js too old may not even parse the bundle, so its own check would never run: ask
+    // first (\`node --version\` exits before starting V8: a few ms). The bundle checks again.
+    'node_version=$("$node_bin" --version 2>/dev/null)',
+    "node_major=${node_version#v}; node_major=${node_major%%.*}",
+    'case "$node_major" in "" | *[!0-9]*) node_major=0 ;; esac',
+    `if [ "$node_major" -lt ${MIN_NODE_MAJOR} ]; then`,
+    `  fail "terraform-provider-ghsecrets needs Node.js >= ${MIN_NODE_MAJOR}, but '$node_bin' is \${node_version:-not a working Node.js}. Install Node.js ${MIN_NODE_MAJOR} or later, or set ${NODE_OVERRIDE_ENV} to the node binary."`,
     "fi",
     // glibc gives each thread that calls malloc an arena it rarely returns, and after the first
     // free of an 8 MiB scrypt buffer stops using mmap for blocks that size, so they stay in the

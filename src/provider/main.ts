@@ -3,9 +3,13 @@
  * static imports light: every Terraform command starts this process several times, so heavy
  * modules (Octokit, libsodium) are loaded by the resources with dynamic import() when needed.
  */
+// First: on a Node.js too old for the rest, this says so where Terraform shows it, and exits.
+import "./node-version";
 import { setFlagsFromString } from "node:v8";
 import { serveProvider } from "./server";
 import { ghsecretsProvider } from "./ghsecrets-provider";
+import { MAGIC_COOKIE_KEY } from "./protocol/handshake";
+import { reportStartupFailure } from "./startup-failure";
 
 /**
  * V8 settings for a small peak RSS, measured on a 100-secret plan (`npm run bench`, node 20):
@@ -23,8 +27,9 @@ serveProvider(ghsecretsProvider)
     for (const flag of LOW_MEMORY_V8_FLAGS) setFlagsFromString(flag);
   })
   .catch((error: unknown) => {
-    process.stderr.write(
-      `terraform-provider-ghsecrets failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    // serveProvider rejects only before its handshake line, so stdout is still free for this.
+    reportStartupFailure(
+      `terraform-provider-ghsecrets failed to start: ${error instanceof Error ? error.message : String(error)}`,
+      process.env[MAGIC_COOKIE_KEY] !== undefined,
     );
-    process.exit(1);
   });

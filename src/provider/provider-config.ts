@@ -95,6 +95,12 @@ export const providerAttributes: Attributes = {
     description:
       "Retries of a 5xx answer or a dropped connection, and waits for a rate limit, before failing. Default 3.",
   },
+  max_rate_limit_wait_seconds: {
+    type: "number",
+    optional: true,
+    description:
+      "Longest wait for a rate limit that GitHub asks for (retry-after, or the reset of the hourly limit), in seconds; a longer one fails at once, saying how long GitHub asked. Default 900.",
+  },
   request_timeout_ms: {
     type: "number",
     optional: true,
@@ -124,7 +130,7 @@ function count(value: Value | undefined): number | undefined {
 /** Checks what can be checked before configure: numbers in range, App settings complete. */
 export function validateProviderConfig(config: ObjectValue): Diagnostic[] {
   const problems: Diagnostic[] = [];
-  for (const name of ["write_delay_ms", "max_retries", "request_timeout_ms"]) {
+  for (const name of ["write_delay_ms", "max_retries", "request_timeout_ms", "max_rate_limit_wait_seconds"]) {
     const value = config[name];
     if (typeof value === "number" && (!Number.isInteger(value) || value < 0)) {
       problems.push({
@@ -277,6 +283,7 @@ export async function configureProvider(
 
   const maxRetries = count(config.max_retries);
   const requestTimeoutMs = count(config.request_timeout_ms);
+  const maxRateLimitWaitSeconds = count(config.max_rate_limit_wait_seconds);
   const baseUrl = text(config.base_url) ?? baseUrlFromEnvironment(env);
   const baseUrlProblem = checkBaseUrl(baseUrl);
   if (baseUrlProblem) {
@@ -297,6 +304,7 @@ export async function configureProvider(
     retry: {
       ...(maxRetries === undefined ? {} : { maxRetries, maxRateLimitWaits: maxRetries }),
       ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
+      ...(maxRateLimitWaitSeconds === undefined ? {} : { maxRateLimitWaitSeconds }),
     },
     logger: ctx.logger,
   });

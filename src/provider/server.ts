@@ -1,13 +1,14 @@
 import * as grpc from "@grpc/grpc-js";
-import { mkdtempSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createLogger, type Logger } from "./framework/logger";
 import { ProviderService, type RpcHandler } from "./framework/provider-service";
 import type { ProviderDefinition } from "./framework/types";
 import { createSelfSignedCertificate } from "./protocol/certificate";
-import { handshakeLine, startupRefusal } from "./protocol/handshake";
+import { handshakeLine, MAGIC_COOKIE_KEY, startupRefusal } from "./protocol/handshake";
 import { serviceDefinition, type Message } from "./protocol/messages";
+import { chooseListenAddress, removeStaleSocketDirs } from "./plugin-socket";
+import { reportStartupFailure } from "./startup-failure";
 
 /** grpc-js would cap received messages at 4 MB; a large resource's plan or state must not hit that. */
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -22,9 +23,15 @@ type UnaryCall = grpc.ServerUnaryCall<Message, Message>;
 function unary(handler: RpcHandler, logger: Logger, rpc: string): grpc.handleUnaryCall<Message, Message> {
   return (call: UnaryCall, callback: grpc.sendUnaryData<Message>) => {
     const controller = new AbortController();
-    call.on("cancelled", () => controller.abort());
+    let answered = false;
+    // Only a call Terraform gives up on is aborted: grpc-js may report a stream closing after the
+    // answer as a cancellation too, and aborting then built an AbortError for nothing.
+    call.on("cancelled", () => answered || controller.abort());
     handler(call.request, controller.signal).then(
-      (reply) => callback(null, reply),
+      (reply) => {
+        answered = true;
+        callback(null, reply);
+      },
       (error: unknown) => {
         // Handlers report failures as diagnostics; reaching this is a bug in the plumbing.
         logger.error("rpc crashed", {
@@ -44,10 +51,8 @@ function unary(handler: RpcHandler, logger: Logger, rpc: string): grpc.handleUna
 export async function serveProvider(def: ProviderDefinition<unknown>): Promise<void> {
   const env = process.env;
   const refusal = startupRefusal(env);
-  if (refusal) {
-    process.stderr.write(refusal + "\n");
-    process.exit(1);
-  }
+  // Started by hand (no cookie): a person reads stderr. Started by Terraform: stdout too.
+  if (refusal) reportStartupFailure(refusal, env[MAGIC_COOKIE_KEY] !== undefined);
 
   const logger = createLogger();
   const service = new ProviderService(def, logger);
@@ -55,11 +60,11 @@ export async function serveProvider(def: ProviderDefinition<unknown>): Promise<v
   // Ctrl-C reaches the whole process group; Terraform follows up with StopProvider.
   process.on("SIGINT", () => logger.debug("SIGINT ignored: waiting for Terraform's StopProvider"));
 
-  // go-plugin's clients may choose the socket directory (short paths matter: sockets have a ~104-byte limit).
-  const socketDir = mkdtempSync(join(env.PLUGIN_UNIX_SOCKET_DIR || tmpdir(), "tf-ghsecrets-"));
-  const socketPath = join(socketDir, "plugin.sock");
-  const removeSocketDir = () => rmSync(socketDir, { recursive: true, force: true });
-  process.on("exit", removeSocketDir);
+  // go-plugin's clients may choose the socket directory; a path too long for a socket means TCP.
+  const socketBase = env.PLUGIN_UNIX_SOCKET_DIR || tmpdir();
+  const address = chooseListenAddress(socketBase);
+  const socketDir = address.network === "unix" ? address.dir : undefined;
+  if (socketDir) process.on("exit", () => rmSync(socketDir, { recursive: true, force: true }));
 
   const server = new grpc.Server({
     "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
@@ -114,17 +119,25 @@ export async function serveProvider(def: ProviderDefinition<unknown>): Promise<v
     credentials = grpc.ServerCredentials.createInsecure();
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.bindAsync(`unix:${socketPath}`, credentials, (error) => (error ? reject(error) : resolve()));
+  const target = address.network === "unix" ? `unix:${address.path}` : `${address.host}:0`;
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(target, credentials, (error, bound) => (error ? reject(error) : resolve(bound)));
   });
+  const listening = address.network === "unix" ? address.path : `${address.host}:${port}`;
 
   // The one and only stdout line.
-  process.stdout.write(handshakeLine(socketPath, certificateDer) + "\n");
+  process.stdout.write(handshakeLine(address.network, listening, certificateDer) + "\n");
 
   // Services are added after the handshake, in the same synchronous run, so no call can arrive
   // before they exist: parsing the protocol schema then overlaps with Terraform dialling in.
   addServices(server, service, logger, exit);
-  logger.debug("provider serving", { socket: socketPath, pid: process.pid });
+  logger.debug("provider serving", { address: listening, pid: process.pid });
+
+  // After the handshake, off the start-up path: directories of providers killed with -9.
+  void removeStaleSocketDirs(socketBase, socketDir).then(
+    (removed) => removed > 0 && logger.debug("removed stale socket directories", { removed }),
+    () => undefined,
+  );
 }
 
 function addServices(

@@ -10,6 +10,7 @@ const COUNT_LABELS: ReadonlyArray<[SecretAction, string, string]> = [
   ["recreate", "recreated after an outside deletion", "recreated after an outside deletion"],
   ["replace", "replaced", "replaced"],
   ["delete", "to delete", "to delete"],
+  ["delete-undeclared", "to delete: not declared", "to delete: not declared"],
 ];
 
 const OTHER_LABELS: ReadonlyArray<[OtherChange["action"], string]> = [
@@ -78,6 +79,8 @@ export function actionWords(change: SecretChange): string {
     }
     case "delete":
       return "⛔ **delete**";
+    case "delete-undeclared":
+      return "⛔ **delete: not declared** (the environment is owned exclusively)";
   }
 }
 
@@ -110,7 +113,9 @@ function groupedTables(secrets: readonly SecretChange[], withStack: boolean): st
  */
 export function renderMarkdown(changes: PlanChanges, stacks: readonly string[]): string {
   const lines = [countsLine(changes)];
-  const deletions = changes.secrets.filter((s) => s.action === "delete" || s.action === "replace").length;
+  const deletions = changes.secrets.filter(
+    (s) => s.action === "delete" || s.action === "delete-undeclared" || s.action === "replace",
+  ).length;
   if (deletions > 0) {
     lines.push(
       "",

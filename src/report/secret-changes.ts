@@ -4,9 +4,23 @@ import { type Action, configAddress, type PlanJson, type ResourceChange, valueRe
 /** The resource type this package's provider manages; every other type is summarised, not detailed. */
 export const SECRET_RESOURCE_TYPE = "ghsecrets_environment_secret";
 
+/**
+ * `exclusive: true`'s resource. Its update deletes the secrets of `before.secret_names` missing from
+ * `after.secret_names` (names the configuration does not declare): each is reported as a secret row.
+ */
+export const SECRET_SET_RESOURCE_TYPE = "ghsecrets_environment_secret_set";
+
 /** What the plan does to one secret, in the reviewer's terms rather than Terraform's. */
 export type SecretAction =
-  "create" | "value-change" | "source-change" | "restore" | "recreate" | "replace" | "delete" | "import";
+  | "create"
+  | "value-change"
+  | "source-change"
+  | "restore"
+  | "recreate"
+  | "replace"
+  | "delete"
+  | "delete-undeclared"
+  | "import";
 
 /** One secret the plan changes. Holds names only: never a value, a fingerprint or a sealed box. */
 export interface SecretChange {
@@ -106,6 +120,26 @@ function otherActionOf(rc: ResourceChange): OtherChange["action"] | undefined {
   return undefined;
 }
 
+/** The secrets an exclusive set's change deletes: listed before, not kept after (names only). */
+function undeclaredDeletions(stack: string, rc: ResourceChange): SecretChange[] {
+  const before = rc.change.before ?? {};
+  const after = rc.change.after ?? {};
+  const listed = Array.isArray(before.secret_names) ? (before.secret_names as unknown[]) : [];
+  // An unknown `after` (a set being created) deletes nothing: creation only reads the listing.
+  if (!Array.isArray(after.secret_names)) return [];
+  const kept = new Set(after.secret_names as unknown[]);
+  return listed
+    .filter((name): name is string => typeof name === "string" && !kept.has(name))
+    .map((secretName) => ({
+      stack,
+      address: rc.address,
+      repository: text(before.repository) ?? "(unknown)",
+      environment: text(before.environment) ?? "(unknown)",
+      secretName,
+      action: "delete-undeclared" as const,
+    }));
+}
+
 /** Sorts rows by repository, environment and secret name, so that the report reads as grouped. */
 function compareRows(a: SecretChange, b: SecretChange): number {
   return (
@@ -129,6 +163,10 @@ export function planChanges(
     const references = valueReferences(plan);
     for (const rc of plan.resource_changes ?? []) {
       if (rc.mode !== "managed") continue;
+      if (rc.type === SECRET_SET_RESOURCE_TYPE) {
+        secrets.push(...undeclaredDeletions(stack, rc));
+        continue;
+      }
       if (rc.type !== SECRET_RESOURCE_TYPE) {
         const action = otherActionOf(rc);
         if (action) others.push({ stack, type: rc.type, action });
@@ -169,5 +207,7 @@ export function planChanges(
 
 /** Whether anything is deleted on GitHub: a delete, or a replace (which removes the old secret). */
 export function deletesSomething(changes: PlanChanges): boolean {
-  return changes.secrets.some((s) => s.action === "delete" || s.action === "replace");
+  return changes.secrets.some(
+    (s) => s.action === "delete" || s.action === "delete-undeclared" || s.action === "replace",
+  );
 }

@@ -15,3 +15,5 @@ export { formatEnvironmentId, parseEnvironmentId, type EnvironmentAddress } from
 export { secretIdentityKey, sameIgnoringCase, type SecretIdentityParts } from "./secret-identity";
 export { isEnvVarName } from "./env-var-name";
 export { isStandardBase64 } from "./base64";
+export { apiRootKey, GITHUB_DOT_COM_API } from "./api-root";
+export { checkKeyId, checkNotEmpty, checkSealedValue, SEALED_BOX_OVERHEAD } from "./sealed-value";

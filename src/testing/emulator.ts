@@ -6,7 +6,8 @@ import { TokenConfig, TokenGrant, TokenRegistry, canSeeRepository, canWrite } fr
 import { Fault, FaultQueue } from "./faults";
 import { RuleViolation } from "./github-rules";
 import { ROUTES, RouteDef } from "./handlers";
-import { HttpError, Reply, errorReply, notFound, readJson, send } from "./http-io";
+import { readJson, send } from "./http-io";
+import { HttpError, Reply, errorReply, notFound } from "./replies";
 import { publicKeyBase64, sodiumReady } from "./keys";
 import { matchTemplate, pathSegments, resolveDotSegments } from "./routes";
 import { type EmulatorSnapshot, restoreSnapshot, takeSnapshot } from "./snapshot";

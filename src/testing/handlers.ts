@@ -1,5 +1,5 @@
 import { secretNameProblem } from "./github-rules";
-import { HttpError, Reply, errorReply, notFound } from "./http-io";
+import { HttpError, Reply, errorReply, notFound } from "./replies";
 import { commentBody, commentJson, listPage, positiveId } from "./issue-comments";
 import { openSealedValue, publicKeyBase64 } from "./keys";
 import { pageOf } from "./pagination";

@@ -1,4 +1,4 @@
-import { errorReply, type Reply } from "./http-io";
+import { errorReply, type Reply } from "./replies";
 import { pageOf } from "./pagination";
 import type { RepositoryRecord } from "./store";
 import { isoSeconds } from "./time";

@@ -1,4 +1,4 @@
-import { HttpError, type Reply, errorReply, notFound } from "./http-io";
+import { HttpError, type Reply, errorReply, notFound } from "./replies";
 import type { HandlerContext, RouteDef } from "./handlers";
 import { pageOf } from "./pagination";
 import { ROUTE } from "./routes";

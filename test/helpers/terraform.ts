@@ -44,6 +44,35 @@ export interface RunResult {
   stderr: string;
 }
 
+/**
+ * The output and exit code of a child started with `detached: true` (spawn, not execFile: execFile
+ * does not pass `detached` on), killed with its whole process group after `timeoutMs`.
+ */
+export function collectBounded(child: ChildProcess, timeoutMs: number): Promise<RunResult> {
+  return new Promise<RunResult>((done) => {
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    const timer = setTimeout(() => {
+      stderr += `\n(killed after ${timeoutMs} ms)`;
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        child.kill("SIGKILL");
+      }
+    }, timeoutMs);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      done({ code: 127, stdout, stderr: `${stderr}\n${error.message}` });
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      done({ code: code ?? 1, stdout, stderr });
+    });
+  });
+}
+
 /** A Terraform working directory with the bundled provider as its implicit local mirror. */
 export class TerraformDir {
   readonly dir: string;
@@ -97,35 +126,13 @@ export class TerraformDir {
     })) {
       if (value !== undefined) env[key] = value;
     }
-    // spawn, not execFile: execFile does not pass `detached` on.
     const child = spawn("terraform", [...args.slice(0, 1), "-no-color", ...args.slice(1)], {
       cwd: this.dir,
       env,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const result = new Promise<RunResult>((done) => {
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-      const timer = setTimeout(() => {
-        stderr += `\n(killed after ${timeoutMs} ms)`;
-        try {
-          process.kill(-child.pid!, "SIGKILL");
-        } catch {
-          child.kill("SIGKILL");
-        }
-      }, timeoutMs);
-      child.on("error", (error) => {
-        clearTimeout(timer);
-        done({ code: 127, stdout, stderr: `${stderr}\n${error.message}` });
-      });
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        done({ code: code ?? 1, stdout, stderr });
-      });
-    });
+    const result = collectBounded(child, timeoutMs);
     return { child, result };
   }
 
@@ -168,4 +175,43 @@ export function providerConfig(
     resource: { ghsecrets_environment_secret: resources },
     ...extra,
   };
+}
+
+/** Terraform wraps diagnostics at 80 columns: compare text with whitespace runs made one space. */
+export function flatText(text: string): string {
+  return text.replace(/\s+/g, " ");
+}
+
+/**
+ * An initialised working directory with one secret, `<NAME>_S` in acme/api's "production"
+ * environment, whose value comes from the variable S, against `api` (the emulator) with the given
+ * provider settings. Removed with the other directories of `created`.
+ */
+export async function oneSecretStack(
+  name: string,
+  api: { url: string; token: string },
+  options: {
+    provider?: Record<string, unknown>;
+    env?: Record<string, string>;
+    created?: TerraformDir[];
+  } = {},
+): Promise<TerraformDir> {
+  const tf = new TerraformDir(name, { GITHUB_TOKEN: api.token, S: "value", ...options.env });
+  options.created?.push(tf);
+  tf.writeConfig({
+    terraform: { required_providers: { ghsecrets: { source: PROVIDER_SOURCE } } },
+    provider: { ghsecrets: { base_url: api.url, write_delay_ms: 0, ...options.provider } },
+    resource: {
+      ghsecrets_environment_secret: {
+        s: {
+          repository: "acme/api",
+          environment: "production",
+          secret_name: `${name.toUpperCase()}_S`,
+          value_env: "S",
+        },
+      },
+    },
+  });
+  await tf.ok(["init"]);
+  return tf;
 }

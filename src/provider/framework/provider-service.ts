@@ -357,7 +357,8 @@ export class ProviderService {
       diagnostics.push(...(value?.diagnostics ?? []));
       // On a failed read keep the stored object as it was, so nothing is dropped from state.
       const newState = this.settleUnknowns(value ? value.newState : state, diagnostics, "after read");
-      return response(diagnostics, { ...keep, new_state: this.encode(resource, newState) });
+      const privateData = value?.private ?? req.private;
+      return response(diagnostics, { private: privateData, new_state: this.encode(resource, newState) });
     });
   }
 
@@ -371,14 +372,15 @@ export class ProviderService {
       const refused = this.writeOnlyNotAllowed(resource, config, ctx);
       if (refused.length > 0) return response(refused);
       const provider = await this.providerData();
-      const result = await resource.def.plan({ prior, proposed, config, provider }, ctx);
+      const priorPrivate = req.prior_private as Uint8Array | undefined;
+      const result = await resource.def.plan({ prior, proposed, config, provider, priorPrivate }, ctx);
       const planned = withoutWriteOnly(result.planned, resource.writeOnly);
       const replace =
         prior && planned ? attributesForcingReplacement(resource.def.attributes, prior, planned) : [];
       return response(result.diagnostics ?? [], {
         planned_state: this.encode(resource, planned),
         requires_replace: replace.map(attributePathToProto),
-        planned_private: req.prior_private,
+        planned_private: result.plannedPrivate ?? req.prior_private,
       });
     });
   }

@@ -40,10 +40,14 @@ export interface PlanRequest<P> {
   proposed: ObjectValue | null;
   config: ObjectValue | null;
   provider: P;
+  /** The provider's private data of the prior object (what the last read or apply returned). */
+  priorPrivate?: Uint8Array;
 }
 export interface PlanResult {
   planned: ObjectValue | null;
   diagnostics?: Diagnostic[];
+  /** Private data handed to apply and stored with the new object; absent: the prior's, unchanged. */
+  plannedPrivate?: Uint8Array;
 }
 
 export interface ApplyRequest<P> {
@@ -65,6 +69,11 @@ export interface ReadRequest<P> {
 export interface ReadResult {
   newState: ObjectValue | null;
   diagnostics?: Diagnostic[];
+  /**
+   * Private data stored with the refreshed object (never shown by Terraform, kept in state and saved
+   * plans: nothing secret); absent: the stored one, unchanged.
+   */
+  private?: Uint8Array;
 }
 
 export interface ImportRequest<P> {

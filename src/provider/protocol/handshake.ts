@@ -7,14 +7,25 @@ export const MAGIC_COOKIE_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a
 const CORE_PROTOCOL_VERSION = 1; // go-plugin's own handshake version
 export const APP_PROTOCOL_VERSION = 6; // tfplugin6
 
+/** The oldest Node.js the provider runs on; the launcher (src/mirror) checks the same. */
+export const MIN_NODE_MAJOR = 20;
+
+/** Why this Node.js is too old, or undefined. */
+export function nodeVersionProblem(nodeVersion = process.versions.node): string | undefined {
+  if (Number(nodeVersion.split(".")[0]) >= MIN_NODE_MAJOR) return undefined;
+  return (
+    `The ghsecrets Terraform provider needs Node.js ${MIN_NODE_MAJOR} or later; this is Node.js ${nodeVersion}. ` +
+    "Install a newer Node.js, or point CDKTF_GITHUB_SECRETS_NODE at one."
+  );
+}
+
 /** Why this process must not serve (a human sentence), or undefined when Terraform started it. */
 export function startupRefusal(
   env: NodeJS.ProcessEnv,
   nodeVersion = process.versions.node,
 ): string | undefined {
-  if (Number(nodeVersion.split(".")[0]) < 20) {
-    return `The ghsecrets Terraform provider needs Node.js 20 or later; this is Node.js ${nodeVersion}.`;
-  }
+  const tooOld = nodeVersionProblem(nodeVersion);
+  if (tooOld) return tooOld;
   if (env[MAGIC_COOKIE_KEY] !== MAGIC_COOKIE_VALUE) {
     return (
       "This is a Terraform provider plugin (ghsecrets). It is started by Terraform, not by hand: " +
@@ -31,9 +42,12 @@ export function startupRefusal(
   return undefined;
 }
 
-/** `1|6|unix|<path>|grpc|<cert>`; the certificate is base64 DER without padding, as go-plugin expects. */
-export function handshakeLine(socketPath: string, certificateDer?: Buffer): string {
-  const fields = [CORE_PROTOCOL_VERSION, APP_PROTOCOL_VERSION, "unix", socketPath, "grpc"];
+/**
+ * `1|6|unix|<path>|grpc|<cert>` or `1|6|tcp|127.0.0.1:<port>|grpc|<cert>`; the certificate is base64
+ * DER without padding, as go-plugin expects.
+ */
+export function handshakeLine(network: "unix" | "tcp", address: string, certificateDer?: Buffer): string {
+  const fields = [CORE_PROTOCOL_VERSION, APP_PROTOCOL_VERSION, network, address, "grpc"];
   if (certificateDer) fields.push(certificateDer.toString("base64").replace(/=+$/, ""));
   return fields.join("|");
 }

@@ -1,4 +1,4 @@
-import { ExtData, decode, encode } from "@msgpack/msgpack";
+import { Decoder, Encoder, ExtData } from "@msgpack/msgpack";
 import type { Message } from "./messages";
 
 /**
@@ -33,6 +33,14 @@ export class ValueError extends Error {
     this.name = "ValueError";
   }
 }
+
+/**
+ * One encoder and one decoder per process: msgpack's encode()/decode() functions build a new one
+ * (with a fresh 2 KiB buffer) on every call, and a plan makes several calls per resource. Both are
+ * synchronous, so sharing them between concurrent RPCs is safe; `encode` returns a copy.
+ */
+const encoder = new Encoder();
+const decoder = new Decoder();
 
 // cty writes unknown as an extension (type 0, or 12 for refined unknowns); any extension is unknown.
 const UNKNOWN_EXT = new ExtData(0, Uint8Array.of(0)); // encodes as fixext1 type 0: d4 00 00
@@ -87,7 +95,7 @@ export function decodeDynamicValue(
 ): ObjectValue | null {
   if (!dynamicValue) return null;
   if (dynamicValue.msgpack && dynamicValue.msgpack.length > 0) {
-    return objectFromRaw(decode(dynamicValue.msgpack), type);
+    return objectFromRaw(decoder.decode(dynamicValue.msgpack), type);
   }
   if (dynamicValue.json && dynamicValue.json.length > 0) {
     return objectFromRaw(JSON.parse(Buffer.from(dynamicValue.json).toString("utf8")), type);
@@ -113,10 +121,10 @@ function checked(value: Value | undefined, type: AttributeType, attribute: strin
 
 /** Object value -> DynamicValue (msgpack), every schema attribute present, in schema order. */
 export function encodeDynamicValue(value: ObjectValue | null, type: ObjectType): Message {
-  if (value === null) return { msgpack: encode(null) };
+  if (value === null) return { msgpack: encoder.encode(null) };
   const out: Record<string, unknown> = {};
   for (const [name, attributeType] of Object.entries(type)) {
     out[name] = checked(value[name], attributeType, name);
   }
-  return { msgpack: encode(out) };
+  return { msgpack: encoder.encode(out) };
 }

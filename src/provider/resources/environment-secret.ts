@@ -27,6 +27,8 @@ import type { ProviderData } from "../provider-config";
 import { environmentAddressAttributes } from "./environment-address";
 import { checkAttributes, explainFailure } from "./resource-diagnostics";
 import { fingerprintModeChanged } from "./fingerprint-mode";
+import { checkUnchangedSincePlan, recordPlanTimeValue, refingerprintOnce } from "./plan-time-value";
+import { checkEmptyValue, checkPlannedSecret, checkSealedConfig } from "./secret-plan-checks";
 import { checkValueSourceShape, type ResolvedSource, resolveValueSource } from "./value-source";
 
 /**
@@ -85,6 +87,12 @@ const attributes: Attributes = {
     optional: true,
     description: "Id of the environment public key `encrypted_value` was sealed with.",
   },
+  allow_empty: {
+    type: "bool",
+    optional: true,
+    description:
+      "Write an empty value instead of refusing it at plan. Default false: an empty value is far more often a CI secret that was not set than a wanted one.",
+  },
   value_fingerprint: {
     type: "string",
     computed: true,
@@ -129,6 +137,8 @@ function checkAddress(config: ObjectValue): Diagnostic[] {
 function sourceOrThrow(config: ObjectValue, env: NodeJS.ProcessEnv): ResolvedSource {
   const source = resolveValueSource(config, env);
   if ("severity" in source) throw new DiagnosticError(source);
+  const empty = checkEmptyValue(source, config);
+  if (empty.length > 0) throw new DiagnosticError(empty);
   if (source.kind === "plaintext") {
     const sizeProblems = checkValueSize(source.value);
     if (sizeProblems.length > 0) {
@@ -157,7 +167,7 @@ async function plannedFingerprint(
       return fingerprintSealed(source.encryptedValue, source.keyId);
     case "plaintext":
       return prior
-        ? ((await fingerprints.refingerprint(source.value, str(prior.value_fingerprint))) ?? UNKNOWN)
+        ? ((await refingerprintOnce(fingerprints, source.value, str(prior.value_fingerprint))) ?? UNKNOWN)
         : UNKNOWN;
   }
 }
@@ -205,23 +215,35 @@ export const environmentSecretResource: ResourceDefinition<ProviderData> = {
   attributes,
 
   validate(config) {
-    return [...checkAddress(config), ...checkValueSourceShape(config)];
+    const shape = checkValueSourceShape(config);
+    // A sealed value's own problems only matter once it is the one source.
+    return [...checkAddress(config), ...shape, ...(shape.length > 0 ? [] : checkSealedConfig(config))];
   },
 
-  async plan({ prior, proposed, config, provider }) {
+  async plan({ prior, proposed, config, provider, priorPrivate }, ctx) {
     if (!proposed || !config) return { planned: null };
-    const addressProblems = checkAddress(config);
+    const addressProblems = [...checkAddress(config), ...checkSealedConfig(config)];
     if (addressProblems.length > 0) throw new DiagnosticError(addressProblems);
 
     const source = sourceOrThrow(config, provider.env);
+    const addressKnown = ADDRESS_ATTRIBUTES.every((name) => typeof proposed[name] === "string");
+    if (addressKnown) {
+      const address = addressOf(proposed);
+      try {
+        await checkPlannedSecret(provider.lifecycle, address, config, prior !== null, ctx.signal);
+      } catch (error) {
+        explain(error, address, "plan");
+      }
+    }
     const replacing = prior !== null && attributesForcingReplacement(attributes, prior, proposed).length > 0;
     const base = replacing ? null : prior;
     const fingerprint = await plannedFingerprint(source, base, provider.fingerprints);
     const unchanged = base !== null && fingerprint === base.value_fingerprint;
-    const addressKnown = ADDRESS_ATTRIBUTES.every((name) => typeof proposed[name] === "string");
+    const plannedPrivate = checkUnchangedSincePlan(priorPrivate, config, fingerprint);
 
     return {
       diagnostics: unchanged ? [] : fingerprintModeChanged(provider.fingerprints, base?.value_fingerprint),
+      plannedPrivate,
       planned: {
         ...proposed,
         id: addressKnown ? formatImportId(addressOf(proposed)) : UNKNOWN,
@@ -305,7 +327,20 @@ export const environmentSecretResource: ResourceDefinition<ProviderData> = {
     }
     if (result.status === "gone") {
       ctx.logger.info("secret is gone; it will be planned for creation", { ...address });
-      return { newState: null };
+      // Terraform alone would show a plain create: say that the secret existed and was removed.
+      return {
+        newState: null,
+        diagnostics: [
+          {
+            severity: "warning",
+            summary: `Secret ${normalizeSecretName(address.secretName)} was deleted outside Terraform`,
+            detail:
+              `${address.repository}, environment "${address.environment}" no longer has the secret ` +
+              `${normalizeSecretName(address.secretName)} (or the environment itself is gone), although this ` +
+              `resource wrote it. If it is still declared, this plan creates it again with the declared value.`,
+          },
+        ],
+      };
     }
     if (result.status === "changed") {
       ctx.logger.info("secret was changed outside Terraform", { ...address, updated_at: result.updatedAt });
@@ -318,7 +353,10 @@ export const environmentSecretResource: ResourceDefinition<ProviderData> = {
         },
       };
     }
-    return { newState: { ...state, created_at: result.createdAt } };
+    return {
+      newState: { ...state, created_at: result.createdAt },
+      private: (await recordPlanTimeValue(state, provider.env, provider.fingerprints)) ?? new Uint8Array(0),
+    };
   },
 
   async importState({ id, provider }, ctx) {
