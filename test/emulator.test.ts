@@ -559,7 +559,11 @@ describe("lifecycle and CLI", () => {
     });
     expect(() => parseCliArgs(["--env", "x"])).toThrow(/--repo/);
     expect(() => parseCliArgs(["--port", "abc"])).toThrow(/--port/);
-    expect(() => parseCliArgs(["--bogus"])).toThrow(/Unknown/);
+    expect(() => parseCliArgs(["--bogus"])).toThrow(/Unknown option '--bogus'/);
+    expect(() => parseCliArgs(["--port"])).toThrow(/Option '--port <value>' argument missing/);
+    expect(() => parseCliArgs(["--repo", "o/r", "stray"])).toThrow(/Unexpected argument 'stray'/);
+    expect(() => parseCliArgs(["--repo", "o/r", "--env="])).toThrow(/--env must not be empty/);
+    expect(parseCliArgs(["-h"])).toMatchObject({ help: true });
   });
 
   test("the installed CLI (package.json bin, built by npm test) serves on --port until SIGTERM", async () => {
