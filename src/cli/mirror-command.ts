@@ -4,9 +4,8 @@
  * <dir>/terraform.d/plugins so `terraform init` finds it offline.
  */
 import { relative } from "node:path";
-import { parseArgs } from "node:util";
 import { requiredProvidersSnippet, writeProviderMirror } from "../mirror";
-import type { CommandIo } from "../report";
+import { parseCommandArgs, type UsageOutput } from "./command-args";
 
 export const MIRROR_USAGE = `usage: cdktf-github-secrets mirror <terraform working directory> [--platform <os>_<arch>]...
 
@@ -16,25 +15,13 @@ Writes the bundled provider into <dir>/terraform.d/plugins (Terraform's implicit
   --platform <os>_<arch>  only this platform (repeatable); default linux and darwin on amd64 and arm64`;
 
 /** Runs the command; returns the exit status (2 for a usage error). */
-export function runMirror(argv: readonly string[], io: Pick<CommandIo, "stdout" | "stderr">): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        platform: { type: "string", multiple: true },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    io.stderr(`${(error as Error).message}\n${MIRROR_USAGE}\n`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    io.stdout(`${MIRROR_USAGE}\n`);
-    return 0;
-  }
+export function runMirror(argv: readonly string[], io: UsageOutput): number {
+  const parsed = parseCommandArgs(
+    { args: [...argv], allowPositionals: true, options: { platform: { type: "string", multiple: true } } },
+    MIRROR_USAGE,
+    io,
+  );
+  if (typeof parsed === "number") return parsed;
   const [dir, ...extra] = parsed.positionals;
   if (dir === undefined || extra.length > 0) {
     const problem =
