@@ -1,19 +1,19 @@
 import { randomBytes } from "node:crypto";
-import { IncomingMessage, Server, ServerResponse, createServer } from "node:http";
+import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { APP_TOKEN_ROUTE, type AppConfig, AppRegistry } from "./app-auth";
-import { TokenConfig, TokenGrant, TokenRegistry, canSeeRepository, canWrite } from "./auth";
-import { Fault, FaultQueue } from "./faults";
-import { RuleViolation } from "./github-rules";
-import { ROUTES, RouteDef } from "./handlers";
-import { readJson, send } from "./http-io";
-import { HttpError, Reply, errorReply, notFound } from "./replies";
+import { type AppConfig, AppRegistry } from "./app-auth";
+import { type TokenConfig, type TokenGrant, TokenRegistry } from "./auth";
+import { type Fault, FaultQueue } from "./faults";
 import { publicKeyBase64, sodiumReady } from "./keys";
-import { matchTemplate, pathSegments, resolveDotSegments } from "./routes";
+import { type ReceivedRequest, RequestLog } from "./request-log";
+import { RequestPipeline } from "./request-pipeline";
+import { Sleepers } from "./sleepers";
 import { type EmulatorSnapshot, restoreSnapshot, takeSnapshot } from "./snapshot";
-import { EnvironmentRecord, RepositoryRecord, Store } from "./store";
+import { type EnvironmentRecord, type RepositoryRecord, Store } from "./store";
 import { environmentVariables, writeVariable } from "./variables";
-import { Clock, epochSeconds, isoSeconds } from "./time";
+import { type Clock, epochSeconds, isoSeconds } from "./time";
+
+export type { ReceivedRequest } from "./request-log";
 
 /** Options for {@link GithubEmulator.start}. */
 export interface EmulatorOptions {
@@ -53,16 +53,6 @@ export interface SecretInfo {
   updatedAt: string;
 }
 
-/** A request as it reached the emulator: the path exactly as sent, before any decoding. */
-export interface ReceivedRequest {
-  method: string;
-  /** The raw request path, without the query string, e.g. "/repos/acme/api/environments/a%2Fb/secrets". */
-  path: string;
-}
-
-/** How many requests {@link GithubEmulator.receivedRequests} keeps (the most recent ones). */
-const RECEIVED_LOG_SIZE = 1000;
-
 /** An environment's public key as GitHub returns it: key id and standard base64 X25519 key. */
 export interface PublicKeyInfo {
   keyId: string;
@@ -83,9 +73,8 @@ export class GithubEmulator {
   private readonly tokenRegistry: TokenRegistry;
   private readonly apps = new AppRegistry();
   private readonly faults = new FaultQueue();
-  private readonly counts = new Map<string, number>();
-  private readonly received: ReceivedRequest[] = [];
-  private readonly sleepers = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
+  private readonly log = new RequestLog();
+  private readonly sleepers = new Sleepers();
   private readonly server: Server;
   private address = "";
   private stopping: Promise<void> | undefined;
@@ -93,11 +82,23 @@ export class GithubEmulator {
   private constructor(
     private readonly clock: Clock,
     tokens: TokenConfig,
-    private readonly latencyMs: number,
+    latencyMs: number,
   ) {
     this.store = new Store(() => epochSeconds(this.clock));
     this.tokenRegistry = new TokenRegistry(tokens);
-    this.server = createServer((req, res) => void this.handle(req, res));
+    const pipeline = new RequestPipeline({
+      store: this.store,
+      tokens: this.tokenRegistry,
+      apps: this.apps,
+      faults: this.faults,
+      log: this.log,
+      sleepers: this.sleepers,
+      clock,
+      latencyMs,
+      address: () => this.address,
+      stopping: () => this.stopping !== undefined,
+    });
+    this.server = createServer((req, res) => void pipeline.handle(req, res));
   }
 
   /** Starts an emulator and resolves once it is listening. */
@@ -168,11 +169,7 @@ export class GithubEmulator {
   /** Stops the server, closing every connection (keep-alive ones included) and pending delays. */
   stop(): Promise<void> {
     this.stopping ??= new Promise<void>((resolve) => {
-      for (const sleeper of this.sleepers) {
-        clearTimeout(sleeper.timer);
-        sleeper.wake();
-      }
-      this.sleepers.clear();
+      this.sleepers.wakeAll();
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
@@ -291,12 +288,12 @@ export class GithubEmulator {
    * requests count too; requests to unknown routes do not.
    */
   requestCounts(): Record<string, number> {
-    return Object.fromEntries(this.counts);
+    return this.log.requestCounts();
   }
 
+  /** Forgets the request counts and the received requests. */
   resetRequestCounts(): void {
-    this.counts.clear();
-    this.received.length = 0;
+    this.log.reset();
   }
 
   /**
@@ -304,7 +301,7 @@ export class GithubEmulator {
    * resource a client really addressed. Unknown routes are included. Reset with `resetRequestCounts()`.
    */
   receivedRequests(): ReceivedRequest[] {
-    return this.received.map((r) => ({ ...r }));
+    return this.log.receivedRequests();
   }
 
   // ---- internals -----------------------------------------------------------------------------------
@@ -320,233 +317,4 @@ export class GithubEmulator {
     if (!env) throw new Error(`Unknown environment "${environment}" in "${repository}"`);
     return env;
   }
-
-  /**
-   * Writes a reply. Clients record the Date of a write as the secret's last update, so, as on a real
-   * server, it is read when the answer is written (after the store changed) and from the clock that
-   * stamps updated_at, also when a test injects one. Taken before the write, a write that crossed a
-   * second boundary looked newer than its own Date: a false "changed outside Terraform".
-   */
-  private answer(res: ServerResponse, reply: Reply, requestId: string): void {
-    send(
-      res,
-      { ...reply, headers: { date: new Date(this.clock()).toUTCString(), ...reply.headers } },
-      requestId,
-    );
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const requestId = `${randomBytes(4).toString("hex")}:${randomBytes(6).toString("hex")}`.toUpperCase();
-    try {
-      await this.dispatch(req, res, requestId);
-    } catch (err) {
-      this.answer(res, replyForError(err), requestId);
-    }
-  }
-
-  private async dispatch(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-    const method = (req.method ?? "GET").toUpperCase();
-    const rawUrl = req.url ?? "/";
-    const queryAt = rawUrl.indexOf("?");
-    const rawPath = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
-    this.received.push({ method, path: rawPath });
-    if (this.received.length > RECEIVED_LOG_SIZE) this.received.shift();
-    const segments = pathSegments(resolveDotSegments(rawPath));
-    const installation = AppRegistry.installationOf(method, rawUrl);
-    if (installation !== undefined) {
-      this.mintAppToken(installation, req, res, requestId);
-      return;
-    }
-    const found = segments ? findRoute(method, segments) : undefined;
-    const grant = this.tokenRegistry.grantFor(req.headers.authorization);
-
-    if (!found) {
-      this.answer(res, grant ? notFound() : badCredentials(), requestId);
-      return;
-    }
-    const { route, params } = found;
-    this.count(method, route.template);
-    if (this.latencyMs > 0) await this.sleep(this.latencyMs);
-
-    const fault = this.faults.take(method, route.template);
-    if (fault && (await this.applyFault(fault, req, res, requestId, params))) return;
-    if (this.stopping) return;
-
-    if (!grant) {
-      this.answer(res, badCredentials(), requestId);
-      return;
-    }
-    const fullName = `${params.owner}/${params.repo}`;
-    const repo = this.store.repository(fullName);
-    if (!repo || !canSeeRepository(grant, fullName)) {
-      this.answer(res, notFound(), requestId);
-      return;
-    }
-    const env =
-      params.environment_name === undefined
-        ? undefined
-        : this.store.environment(repo, params.environment_name);
-    if (route.needsEnvironment && !env) {
-      this.answer(res, notFound(), requestId);
-      return;
-    }
-    if (route.writePermission && !canWrite(grant)) {
-      this.answer(
-        res,
-        errorReply(403, "Resource not accessible by personal access token", {
-          "x-accepted-github-permissions": route.writePermission,
-        }),
-        requestId,
-      );
-      return;
-    }
-    const baseUrl = `http://${req.headers.host ?? this.address}`;
-    const reply = await route.handle({
-      store: this.store,
-      repo,
-      env,
-      params,
-      requestUrl: new URL(baseUrl + rawUrl),
-      baseUrl,
-      json: () => readJson(req),
-    });
-    this.answer(res, reply, requestId);
-  }
-
-  /** One more request for `requestCounts()`, keyed "METHOD template". */
-  private count(method: string, template: string): void {
-    const key = `${method} ${template}`;
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
-  }
-
-  private mintAppToken(
-    installationId: string,
-    req: IncomingMessage,
-    res: ServerResponse,
-    requestId: string,
-  ): void {
-    this.count("POST", APP_TOKEN_ROUTE);
-    const outcome = this.apps.mintToken(installationId, req.headers.authorization, epochSeconds(this.clock));
-    if (outcome.status !== 201) {
-      this.answer(res, errorReply(outcome.status, outcome.message), requestId);
-      return;
-    }
-    this.tokenRegistry.add(outcome.token, outcome.grant);
-    const body = {
-      token: outcome.token,
-      expires_at: isoSeconds(outcome.expiresAt),
-      permissions: { secrets: "write", environments: "read" },
-      repository_selection: "all",
-    };
-    this.answer(res, { status: 201, body }, requestId);
-  }
-
-  /** Applies a fault; true if it answered (or dropped) the request, false to carry on normally. */
-  private async applyFault(
-    fault: Fault,
-    req: IncomingMessage,
-    res: ServerResponse,
-    requestId: string,
-    params: Record<string, string>,
-  ): Promise<boolean> {
-    switch (fault.kind) {
-      case "rotateKey":
-      case "removeEnvironment": {
-        const repo = this.store.repository(`${params.owner}/${params.repo}`);
-        const env =
-          repo && params.environment_name !== undefined
-            ? this.store.environment(repo, params.environment_name)
-            : undefined;
-        if (repo && env) {
-          if (fault.kind === "rotateKey") this.store.rotateKey(env);
-          else this.store.removeEnvironment(repo, env.name);
-        }
-        return false;
-      }
-      case "drop":
-        req.socket.destroy();
-        return true;
-      case "delay":
-        await this.sleep(fault.ms);
-        return false;
-      case "status":
-        this.answer(res, errorReply(fault.status, fault.message ?? statusMessage(fault.status)), requestId);
-        return true;
-      case "secondaryRateLimit":
-        this.answer(
-          res,
-          errorReply(
-            403,
-            `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${requestId}.`,
-            { "retry-after": String(fault.retryAfter) },
-          ),
-          requestId,
-        );
-        return true;
-      case "rateLimit429":
-        this.answer(
-          res,
-          errorReply(429, fault.message ?? "Too many requests. Please wait before trying again.", {
-            "retry-after": String(fault.retryAfter),
-          }),
-          requestId,
-        );
-        return true;
-      case "primaryRateLimit":
-        this.answer(
-          res,
-          errorReply(403, "API rate limit exceeded for user ID 1.", {
-            "x-ratelimit-limit": "5000",
-            "x-ratelimit-remaining": "0",
-            "x-ratelimit-used": "5000",
-            "x-ratelimit-reset": String(epochSeconds(this.clock) + fault.resetAfter),
-            "x-ratelimit-resource": "core",
-          }),
-          requestId,
-        );
-        return true;
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const sleeper = {
-        wake: resolve,
-        timer: setTimeout(() => {
-          this.sleepers.delete(sleeper);
-          resolve();
-        }, ms),
-      };
-      this.sleepers.add(sleeper);
-    });
-  }
-}
-
-function findRoute(
-  method: string,
-  segments: string[],
-): { route: RouteDef; params: Record<string, string> } | undefined {
-  for (const route of ROUTES) {
-    if (route.method !== method) continue;
-    const params = matchTemplate(route.template, segments);
-    if (params) return { route, params };
-  }
-  return undefined;
-}
-
-function badCredentials(): Reply {
-  return errorReply(401, "Bad credentials");
-}
-
-function statusMessage(status: number): string {
-  if (status === 502) return "Server Error";
-  if (status === 503) return "Service Unavailable";
-  return status >= 500 ? "Internal Server Error" : "Error";
-}
-
-/** Maps an error thrown while handling to GitHub's answer; never includes request content. */
-function replyForError(err: unknown): Reply {
-  if (err instanceof HttpError) return errorReply(err.status, err.message, err.headers);
-  if (err instanceof RuleViolation) return errorReply(422, err.message);
-  return errorReply(500, "Internal emulator error");
 }
