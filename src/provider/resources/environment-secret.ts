@@ -8,7 +8,6 @@ import {
   type Fingerprinter,
   formatImportId,
   normalizeSecretName,
-  parseImportId,
   saltOf,
   type SecretAddress,
 } from "../../lifecycle";
@@ -27,6 +26,7 @@ import type { ProviderData } from "../provider-config";
 import { environmentAddressAttributes } from "./environment-address";
 import { checkAttributes, explainFailure } from "./resource-diagnostics";
 import { fingerprintModeChanged } from "./fingerprint-mode";
+import { lookUpImport } from "./import-lookup";
 import { checkUnchangedSincePlan, recordPlanTimeValue, refingerprintOnce } from "./plan-time-value";
 import { checkEmptyValue, checkPlannedSecret, checkSealedConfig } from "./secret-plan-checks";
 import { checkValueSourceShape, type ResolvedSource, resolveValueSource } from "./value-source";
@@ -360,36 +360,14 @@ export const environmentSecretResource: ResourceDefinition<ProviderData> = {
   },
 
   async importState({ id, provider }, ctx) {
-    let address: SecretAddress;
-    try {
-      address = parseImportId(id);
-    } catch (error) {
-      throw new DiagnosticError({
-        severity: "error",
-        summary: "Invalid import id",
-        detail: (error as Error).message,
-      });
-    }
-    const problems = checkAddress({
-      repository: address.repository,
-      environment: address.environment,
-      secret_name: address.secretName,
+    const { address, found } = await lookUpImport(id, {
+      what: "secret",
+      nameAttribute: "secret_name",
+      addressOf,
+      checkAddress,
+      lookup: (at: SecretAddress) => provider.lifecycle.lookup(at, { signal: ctx.signal }),
+      explain,
     });
-    if (problems.length > 0) throw new DiagnosticError(problems.map((p) => ({ ...p, attribute: undefined })));
-
-    let found;
-    try {
-      found = await provider.lifecycle.lookup(address, { signal: ctx.signal });
-    } catch (error) {
-      explain(error, address, "import");
-    }
-    if (!found) {
-      throw new DiagnosticError({
-        severity: "error",
-        summary: "Cannot import a secret that does not exist",
-        detail: `${address.repository}, environment "${address.environment}" has no secret ${address.secretName}.`,
-      });
-    }
     // The value is unknown until the next apply writes the declared one: no fingerprint yet.
     return {
       state: {

@@ -5,7 +5,6 @@ import {
   checkVariableValue,
   formatImportId,
   normalizeSecretName,
-  parseImportId,
   type VariableRef,
 } from "../../lifecycle";
 import {
@@ -19,6 +18,7 @@ import {
 } from "../framework";
 import type { ProviderData } from "../provider-config";
 import { environmentAddressAttributes } from "./environment-address";
+import { lookUpImport } from "./import-lookup";
 import { checkAttributes, explainFailure } from "./resource-diagnostics";
 
 /**
@@ -172,42 +172,16 @@ export const environmentVariableResource: ResourceDefinition<ProviderData> = {
   },
 
   async importState({ id, provider }, ctx) {
-    let address: VariableRef;
-    try {
-      const parsed = parseImportId(id);
-      address = {
-        repository: parsed.repository,
-        environment: parsed.environment,
-        variableName: parsed.secretName,
-      };
-    } catch (error) {
-      throw new DiagnosticError({
-        severity: "error",
-        summary: "Invalid import id",
-        detail: (error as Error).message
-          .replace("SECRET_NAME", "VARIABLE_NAME")
-          .replace("DB_PASSWORD", "REGION"),
-      });
-    }
-    const problems = checkConfig({
-      repository: address.repository,
-      environment: address.environment,
-      variable_name: address.variableName,
+    const { address, found } = await lookUpImport(id, {
+      what: "variable",
+      nameAttribute: "variable_name",
+      addressOf,
+      checkAddress: checkConfig,
+      lookup: (at: VariableRef) => provider.variables.lookup(at, { signal: ctx.signal }),
+      explain,
+      describeIdError: (message) =>
+        message.replace("SECRET_NAME", "VARIABLE_NAME").replace("DB_PASSWORD", "REGION"),
     });
-    if (problems.length > 0) throw new DiagnosticError(problems.map((p) => ({ ...p, attribute: undefined })));
-    let found;
-    try {
-      found = await provider.variables.lookup(address, { signal: ctx.signal });
-    } catch (error) {
-      explain(error, address, "import");
-    }
-    if (!found) {
-      throw new DiagnosticError({
-        severity: "error",
-        summary: "Cannot import a variable that does not exist",
-        detail: `${address.repository}, environment "${address.environment}" has no variable ${address.variableName}.`,
-      });
-    }
     return {
       state: {
         id: idOf(address),
