@@ -96,6 +96,27 @@ export default tseslint.config(
     },
   },
   {
+    // The constructs extend whichever CDK library the app installed (cdktf or cdktn), loaded at run
+    // time by src/constructs/cdk.ts. A value import of "cdktf" anywhere else in src would load cdktf
+    // itself: a crash in an app that has only cdktn, and two copies of the classes in one that has both.
+    files: ["src/**/*.ts"],
+    ignores: ["src/constructs/cdk.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "cdktf",
+              message: 'Import CDK values from "./cdk" (types from "cdktf" are fine: `import type`).',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // CommonJS files (Jest configs and reporter) load modules with require().
     files: ["**/*.js", "**/*.cjs"],
     rules: { "@typescript-eslint/no-require-imports": "off" },

@@ -1,11 +1,6 @@
-import {
-  ImportableResource,
-  TerraformResource,
-  type TerraformMetaArguments,
-  type TerraformProvider,
-} from "./cdk";
 import type { Construct } from "constructs";
-import { hclAttributes } from "./hcl-attributes";
+import { ImportableResource, type TerraformMetaArguments, type TerraformProvider } from "./cdk";
+import { ProviderResource, type ResourceAttribute } from "./provider-resource";
 
 /** Attributes of `ghsecrets_environment_secret`, in the provider's terms (no checks, no defaults). */
 export interface EnvironmentSecretResourceConfig extends TerraformMetaArguments {
@@ -35,7 +30,7 @@ export interface EnvironmentSecretResourceConfig extends TerraformMetaArguments 
  * from a `SecretValue`; reach this one through `EnvironmentSecret.resource` for escape hatches
  * (`lifecycle`, `addOverride`, `dependsOn`).
  */
-export class EnvironmentSecretResource extends TerraformResource {
+export class EnvironmentSecretResource extends ProviderResource<EnvironmentSecretResourceConfig> {
   /** Resource type, as used by `Testing` matchers (`toHaveResourceWithProperties(EnvironmentSecretResource, ...)`). */
   public static readonly tfResourceType = "ghsecrets_environment_secret";
 
@@ -57,20 +52,8 @@ export class EnvironmentSecretResource extends TerraformResource {
     });
   }
 
-  private readonly config: EnvironmentSecretResourceConfig;
-
   public constructor(scope: Construct, id: string, config: EnvironmentSecretResourceConfig) {
-    super(scope, id, {
-      terraformResourceType: EnvironmentSecretResource.tfResourceType,
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      forEach: config.forEach,
-      provisioners: config.provisioners,
-      connection: config.connection,
-    });
-    this.config = config;
+    super(scope, id, EnvironmentSecretResource.tfResourceType, config);
   }
 
   /** `id`: `owner/repo:environment:SECRET_NAME`, the same form `terraform import` takes. */
@@ -93,15 +76,7 @@ export class EnvironmentSecretResource extends TerraformResource {
     return this.getStringAttribute("updated_at");
   }
 
-  protected override synthesizeAttributes(): { [name: string]: unknown } {
-    return this.attributes();
-  }
-
-  protected override synthesizeHclAttributes(): { [name: string]: unknown } {
-    return hclAttributes(this.attributes());
-  }
-
-  private attributes(): Record<string, string | boolean | undefined> {
+  protected attributes(): Record<string, ResourceAttribute> {
     const c = this.config;
     return {
       repository: c.repository,

@@ -1,5 +1,6 @@
-import { TerraformResource, type TerraformMetaArguments } from "./cdk";
 import type { Construct } from "constructs";
+import type { TerraformMetaArguments } from "./cdk";
+import { ProviderResource, type ResourceAttribute } from "./provider-resource";
 
 /** Attributes of `ghsecrets_environment_secret_set`, in the provider's terms. */
 export interface EnvironmentSecretSetResourceConfig extends TerraformMetaArguments {
@@ -19,20 +20,12 @@ export interface EnvironmentSecretSetResourceConfig extends TerraformMetaArgumen
  * `declared_secrets` are planned for deletion. Made by `EnvironmentSecrets` with `exclusive: true`,
  * which fills `declared_secrets` from every secret the app declares for the environment.
  */
-export class EnvironmentSecretSetResource extends TerraformResource {
+export class EnvironmentSecretSetResource extends ProviderResource<EnvironmentSecretSetResourceConfig> {
   /** Resource type, as used by `Testing` matchers. */
   public static readonly tfResourceType = "ghsecrets_environment_secret_set";
 
-  private readonly config: EnvironmentSecretSetResourceConfig;
-
   public constructor(scope: Construct, id: string, config: EnvironmentSecretSetResourceConfig) {
-    super(scope, id, {
-      terraformResourceType: EnvironmentSecretSetResource.tfResourceType,
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      lifecycle: config.lifecycle,
-    });
-    this.config = config;
+    super(scope, id, EnvironmentSecretSetResource.tfResourceType, config);
   }
 
   /** `secret_names`: the environment's secrets as GitHub lists them (token, list of strings). */
@@ -40,34 +33,11 @@ export class EnvironmentSecretSetResource extends TerraformResource {
     return this.getListAttribute("secret_names");
   }
 
-  protected override synthesizeAttributes(): { [name: string]: unknown } {
+  protected attributes(): Record<string, ResourceAttribute> {
     return {
       repository: this.config.repository,
       environment: this.config.environment,
       declared_secrets: this.config.declaredSecrets(),
-    };
-  }
-
-  protected override synthesizeHclAttributes(): { [name: string]: unknown } {
-    return {
-      repository: {
-        value: this.config.repository,
-        isBlock: false,
-        type: "simple",
-        storageClassType: "string",
-      },
-      environment: {
-        value: this.config.environment,
-        isBlock: false,
-        type: "simple",
-        storageClassType: "string",
-      },
-      declared_secrets: {
-        value: this.config.declaredSecrets(),
-        isBlock: false,
-        type: "list",
-        storageClassType: "stringList",
-      },
     };
   }
 }

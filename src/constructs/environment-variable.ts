@@ -1,5 +1,5 @@
-import { TerraformResource, Token, type TerraformMetaArguments } from "cdktf";
 import { Construct } from "constructs";
+import { Token, type TerraformMetaArguments } from "./cdk";
 import {
   checkEnvironmentName,
   checkRepository,
@@ -10,7 +10,7 @@ import {
 } from "../rules";
 import { checkUnlessToken } from "./environment-secret";
 import { constructError } from "./errors";
-import { hclAttributes } from "./hcl-attributes";
+import { ProviderResource, type ResourceAttribute } from "./provider-resource";
 import { GithubSecretsProvider } from "./provider";
 
 /** Attributes of `ghsecrets_environment_variable`, in the provider's terms. */
@@ -26,22 +26,12 @@ export interface EnvironmentVariableResourceConfig extends TerraformMetaArgument
 }
 
 /** L1 binding of `ghsecrets_environment_variable`; prefer the `EnvironmentVariable` construct. */
-export class EnvironmentVariableResource extends TerraformResource {
+export class EnvironmentVariableResource extends ProviderResource<EnvironmentVariableResourceConfig> {
   /** Resource type, as used by `Testing` matchers. */
   public static readonly tfResourceType = "ghsecrets_environment_variable";
 
-  private readonly config: EnvironmentVariableResourceConfig;
-
   public constructor(scope: Construct, id: string, config: EnvironmentVariableResourceConfig) {
-    super(scope, id, {
-      terraformResourceType: EnvironmentVariableResource.tfResourceType,
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      forEach: config.forEach,
-    });
-    this.config = config;
+    super(scope, id, EnvironmentVariableResource.tfResourceType, config);
   }
 
   /** `updated_at`, as GitHub reports it (ISO 8601). */
@@ -49,15 +39,7 @@ export class EnvironmentVariableResource extends TerraformResource {
     return this.getStringAttribute("updated_at");
   }
 
-  protected override synthesizeAttributes(): { [name: string]: unknown } {
-    return this.attributes();
-  }
-
-  protected override synthesizeHclAttributes(): { [name: string]: unknown } {
-    return hclAttributes(this.attributes());
-  }
-
-  private attributes(): Record<string, string> {
+  protected attributes(): Record<string, ResourceAttribute> {
     const c = this.config;
     return {
       repository: c.repository,
