@@ -1,4 +1,4 @@
-import { sameIgnoringCase } from "../../lifecycle";
+import { normalizeSecretName, sameIgnoringCase } from "../../lifecycle";
 import type { Attributes } from "../framework";
 
 /**
@@ -21,3 +21,28 @@ export const environmentAddressAttributes: Attributes = {
     description: "Name of the repository's environment; '/', spaces and non-ASCII are fine.",
   },
 };
+
+/**
+ * `id`, the environment address and the name of an object GitHub keys by environment and name (a
+ * secret, a variable). Names are case-insensitive on GitHub: `db` to `DB` is the same object, updated
+ * in place. A replacement would create DB, then delete db, which is DB again (with
+ * create_before_destroy).
+ */
+export function namedObjectAttributes(what: "secret" | "variable"): Attributes {
+  const title = `${what[0].toUpperCase()}${what.slice(1)}`;
+  return {
+    id: {
+      type: "string",
+      computed: true,
+      description: `\`owner/repo:environment:${what.toUpperCase()}_NAME\`, also the import id.`,
+    },
+    ...environmentAddressAttributes,
+    [`${what}_name`]: {
+      type: "string",
+      required: true,
+      requiresReplace: (prior, planned) =>
+        normalizeSecretName(String(prior)) !== normalizeSecretName(String(planned)),
+      description: `${title} name: letters, digits and '_', not starting with a digit or GITHUB_. GitHub stores it upper case.`,
+    },
+  };
+}

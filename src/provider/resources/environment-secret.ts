@@ -23,7 +23,7 @@ import {
   type Value,
 } from "../framework";
 import type { ProviderData } from "../provider-config";
-import { environmentAddressAttributes } from "./environment-address";
+import { namedObjectAttributes } from "./environment-address";
 import { checkAttributes, explainFailure } from "./resource-diagnostics";
 import { fingerprintModeChanged } from "./fingerprint-mode";
 import { lookUpImport } from "./import-lookup";
@@ -41,22 +41,7 @@ import { checkValueSourceShape, type ResolvedSource, resolveValueSource } from "
 export const DRIFT_MARKER = "changed outside Terraform";
 
 const attributes: Attributes = {
-  id: {
-    type: "string",
-    computed: true,
-    description: "`owner/repo:environment:SECRET_NAME`, also the import id.",
-  },
-  ...environmentAddressAttributes,
-  secret_name: {
-    type: "string",
-    required: true,
-    // GitHub names are case-insensitive: `db` to `DB` is the same secret, updated in place. A
-    // replacement would create DB, then delete db, which is DB again (with create_before_destroy).
-    requiresReplace: (prior, planned) =>
-      normalizeSecretName(String(prior)) !== normalizeSecretName(String(planned)),
-    description:
-      "Secret name: letters, digits and '_', not starting with a digit or GITHUB_. GitHub stores it upper case.",
-  },
+  ...namedObjectAttributes("secret"),
   value: {
     type: "string",
     optional: true,

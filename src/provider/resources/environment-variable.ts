@@ -4,7 +4,6 @@ import {
   checkVariableName,
   checkVariableValue,
   formatImportId,
-  normalizeSecretName,
   type VariableRef,
 } from "../../lifecycle";
 import {
@@ -17,7 +16,7 @@ import {
   UNKNOWN,
 } from "../framework";
 import type { ProviderData } from "../provider-config";
-import { environmentAddressAttributes } from "./environment-address";
+import { namedObjectAttributes } from "./environment-address";
 import { lookUpImport } from "./import-lookup";
 import { checkAttributes, explainFailure } from "./resource-diagnostics";
 
@@ -28,21 +27,7 @@ import { checkAttributes, explainFailure } from "./resource-diagnostics";
  * plan shows `~ value = "theirs" -> "ours"`).
  */
 const attributes: Attributes = {
-  id: {
-    type: "string",
-    computed: true,
-    description: "`owner/repo:environment:VARIABLE_NAME`, also the import id.",
-  },
-  ...environmentAddressAttributes,
-  variable_name: {
-    type: "string",
-    required: true,
-    // Case-insensitive like secret names: `region` to `REGION` is the same variable.
-    requiresReplace: (prior, planned) =>
-      normalizeSecretName(String(prior)) !== normalizeSecretName(String(planned)),
-    description:
-      "Variable name: letters, digits and '_', not starting with a digit or GITHUB_. GitHub stores it upper case.",
-  },
+  ...namedObjectAttributes("variable"),
   value: {
     type: "string",
     required: true,
