@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import "cdktf/lib/testing/adapters/jest";
@@ -19,21 +19,12 @@ import {
   SecretValue,
 } from "../src";
 import * as mirror from "../src/mirror";
+import { useTestTmp } from "./helpers/test-tmp";
 
 Testing.setupJest();
 
-// Testing.app() makes a temp folder per app: keep them in the project's ignored .tmp, and remove them.
-// (Jest gives tests a copy of process.env, so setting TMPDIR would not reach os.tmpdir().)
-const tmpRoot = join(__dirname, "..", ".tmp");
-mkdirSync(tmpRoot, { recursive: true });
-const tmp = mkdtempSync(join(tmpRoot, "constructs-"));
-// The core module object itself (an ES namespace import would be a frozen copy).
-const os = require("node:os") as typeof import("node:os");
-const tmpdirSpy = jest.spyOn(os, "tmpdir").mockReturnValue(tmp);
-afterAll(() => {
-  tmpdirSpy.mockRestore();
-  rmSync(tmp, { recursive: true, force: true });
-});
+// Testing.app() makes a temp folder per app: kept in the project's ignored .tmp, and removed.
+useTestTmp("constructs");
 
 const { version } = require("../package.json") as { version: string };
 

@@ -2,20 +2,11 @@
  * SecretValue.fromJsonEnv at synth (the attributes it writes, its checks) and what EnvironmentSecret
  * exposes for a plan review: the value source in plan-report's words and the resource address.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { EnvironmentSecret, SecretValue } from "../src";
+import { useTestTmp } from "./helpers/test-tmp";
 
-const tmpRoot = join(__dirname, "..", ".tmp");
-mkdirSync(tmpRoot, { recursive: true });
-const tmp = mkdtempSync(join(tmpRoot, "value-source-"));
-const os = require("node:os") as typeof import("node:os");
-const tmpdirSpy = jest.spyOn(os, "tmpdir").mockReturnValue(tmp);
-afterAll(() => {
-  tmpdirSpy.mockRestore();
-  rmSync(tmp, { recursive: true, force: true });
-});
+useTestTmp("value-source");
 
 function secretIn(stack: TerraformStack, id: string, value: SecretValue): EnvironmentSecret {
   return new EnvironmentSecret(stack, id, {

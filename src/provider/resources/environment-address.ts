@@ -1,5 +1,5 @@
 import { normalizeSecretName, sameIgnoringCase } from "../../lifecycle";
-import type { Attributes } from "../framework";
+import type { Attributes, ObjectValue } from "../framework";
 
 /**
  * `repository` and `environment`, the address every resource of this provider starts with. Moving an
@@ -44,5 +44,17 @@ export function namedObjectAttributes(what: "secret" | "variable"): Attributes {
         normalizeSecretName(String(prior)) !== normalizeSecretName(String(planned)),
       description: `${title} name: letters, digits and '_', not starting with a digit or GITHUB_. GitHub stores it upper case.`,
     },
+  };
+}
+
+/**
+ * The timestamps a write leaves in state. GitHub answers a write with no timestamps: the time of the
+ * write (its Date header) stands for updated_at, and for created_at on a create (a refresh then reads
+ * GitHub's own), which saves a listing per write.
+ */
+export function timestampsAfterWrite(planned: ObjectValue, writtenAt: string): ObjectValue {
+  return {
+    created_at: typeof planned.created_at === "string" ? planned.created_at : writtenAt,
+    updated_at: writtenAt,
   };
 }

@@ -23,7 +23,7 @@ import {
   type Value,
 } from "../framework";
 import type { ProviderData } from "../provider-config";
-import { namedObjectAttributes } from "./environment-address";
+import { namedObjectAttributes, timestampsAfterWrite } from "./environment-address";
 import { checkAttributes, explainFailure } from "./resource-diagnostics";
 import { fingerprintModeChanged } from "./fingerprint-mode";
 import { lookUpImport } from "./import-lookup";
@@ -296,8 +296,7 @@ export const environmentSecretResource: ResourceDefinition<ProviderData> = {
         ...planned,
         id: formatImportId(address),
         value_fingerprint: fingerprint,
-        created_at: typeof planned.created_at === "string" ? planned.created_at : written.updatedAt,
-        updated_at: written.updatedAt,
+        ...timestampsAfterWrite(planned, written.updatedAt),
       },
     };
   },

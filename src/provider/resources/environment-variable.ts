@@ -16,7 +16,7 @@ import {
   UNKNOWN,
 } from "../framework";
 import type { ProviderData } from "../provider-config";
-import { namedObjectAttributes } from "./environment-address";
+import { namedObjectAttributes, timestampsAfterWrite } from "./environment-address";
 import { lookUpImport } from "./import-lookup";
 import { checkAttributes, explainFailure } from "./resource-diagnostics";
 
@@ -126,15 +126,8 @@ export const environmentVariableResource: ResourceDefinition<ProviderData> = {
       explain(error, address, exists ? "update" : "create");
     }
     ctx.logger.info(written.created ? "created variable" : "updated variable", { ...address });
-    // GitHub answers a write with no timestamps: its Date header stands for updated_at (a refresh
-    // then reads GitHub's own), which saves a listing per write.
     return {
-      newState: {
-        ...planned,
-        id: idOf(address),
-        created_at: typeof planned.created_at === "string" ? planned.created_at : written.answeredAt,
-        updated_at: written.answeredAt,
-      },
+      newState: { ...planned, id: idOf(address), ...timestampsAfterWrite(planned, written.answeredAt) },
     };
   },
 
