@@ -41,67 +41,53 @@ async function importFailure(
   throw new Error(`import of "${id}" succeeded`);
 }
 
-describe("ghsecrets_environment_secret import", () => {
-  test("adopts the secret with no value and no fingerprint (the next apply writes the declared value)", async () => {
-    const { state } = await environmentSecretResource.importState(
-      { id: "acme/api:prod/eu:DB_PASSWORD", provider },
-      ctx,
-    );
-    expect(state).toMatchObject({
-      id: "acme/api:prod/eu:DB_PASSWORD",
-      repository: "acme/api",
-      environment: "prod/eu",
-      secret_name: "DB_PASSWORD",
-      value: null,
-      value_fingerprint: null,
+const resources = [
+  {
+    resource: environmentSecretResource,
+    what: "secret",
+    existing: "DB_PASSWORD",
+    idPlaceholder: "SECRET_NAME",
+    // No value and no fingerprint: the next apply writes the declared value.
+    adopted: { secret_name: "DB_PASSWORD", value: null, value_fingerprint: null },
+  },
+  {
+    resource: environmentVariableResource,
+    what: "variable",
+    existing: "REGION",
+    idPlaceholder: "VARIABLE_NAME",
+    // Variables are not secret: GitHub's value is adopted as is.
+    adopted: { variable_name: "REGION", value: "eu-west-1" },
+  },
+];
+
+describe.each(resources)(
+  "$resource.typeName import",
+  ({ resource, what, existing, idPlaceholder, adopted }) => {
+    test(`adopts the ${what} GitHub holds`, async () => {
+      const id = `acme/api:prod/eu:${existing}`;
+      const { state } = await resource.importState({ id, provider }, ctx);
+      expect(state).toMatchObject({ id, repository: "acme/api", environment: "prod/eu", ...adopted });
+      expect(JSON.stringify(state)).not.toContain("imported-value-canary");
     });
-    expect(JSON.stringify(state)).not.toContain("imported-value-canary");
-  });
 
-  test("an id that does not parse, a refused name and a missing secret are each explained", async () => {
-    expect(await importFailure(environmentSecretResource, "acme/api")).toEqual([
-      expect.objectContaining({
-        summary: "Invalid import id",
-        detail: expect.stringContaining("SECRET_NAME"),
-      }),
-    ]);
-    const [refused] = await importFailure(environmentSecretResource, "acme/api:prod/eu:GITHUB_X");
-    expect(refused).toMatchObject({ summary: expect.stringMatching(/GITHUB_/), attribute: undefined });
-    expect(await importFailure(environmentSecretResource, "acme/api:prod/eu:NOPE")).toEqual([
-      expect.objectContaining({
-        summary: "Cannot import a secret that does not exist",
-        detail: 'acme/api, environment "prod/eu" has no secret NOPE.',
-      }),
-    ]);
-  });
-});
-
-describe("ghsecrets_environment_variable import", () => {
-  test("adopts the variable with GitHub's value", async () => {
-    const { state } = await environmentVariableResource.importState(
-      { id: "acme/api:prod/eu:REGION", provider },
-      ctx,
-    );
-    expect(state).toMatchObject({
-      id: "acme/api:prod/eu:REGION",
-      environment: "prod/eu",
-      variable_name: "REGION",
-      value: "eu-west-1",
+    test(`an id that does not parse, a refused name and a missing ${what} are each explained`, async () => {
+      const [invalid] = await importFailure(resource, "acme/api");
+      expect(invalid.summary).toBe("Invalid import id");
+      expect(invalid.detail).toContain(idPlaceholder);
+      if (what === "variable") expect(invalid.detail).not.toMatch(/SECRET_NAME|DB_PASSWORD/);
+      for (const [name, problem] of [
+        ["GITHUB_X", /GITHUB_/],
+        ["1X", /digit/],
+      ] as const) {
+        const [refused] = await importFailure(resource, `acme/api:prod/eu:${name}`);
+        expect(refused).toMatchObject({ summary: expect.stringMatching(problem), attribute: undefined });
+      }
+      expect(await importFailure(resource, "acme/api:prod/eu:NOPE")).toEqual([
+        expect.objectContaining({
+          summary: `Cannot import a ${what} that does not exist`,
+          detail: `acme/api, environment "prod/eu" has no ${what} NOPE.`,
+        }),
+      ]);
     });
-  });
-
-  test("an id that does not parse, a refused name and a missing variable are each explained", async () => {
-    const [invalid] = await importFailure(environmentVariableResource, "acme/api");
-    expect(invalid.summary).toBe("Invalid import id");
-    expect(invalid.detail).toContain("VARIABLE_NAME");
-    expect(invalid.detail).not.toMatch(/SECRET_NAME|DB_PASSWORD/);
-    const [refused] = await importFailure(environmentVariableResource, "acme/api:prod/eu:1X");
-    expect(refused).toMatchObject({ summary: expect.stringMatching(/digit/), attribute: undefined });
-    expect(await importFailure(environmentVariableResource, "acme/api:prod/eu:NOPE")).toEqual([
-      expect.objectContaining({
-        summary: "Cannot import a variable that does not exist",
-        detail: 'acme/api, environment "prod/eu" has no variable NOPE.',
-      }),
-    ]);
-  });
-});
+  },
+);
