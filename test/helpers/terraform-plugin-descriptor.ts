@@ -87,7 +87,10 @@ export function loadTerraformPluginDescriptor(): TerraformPluginDescriptor {
   const bytes = readFileSync(binary);
   const start = bytes.indexOf(descriptorStart("tfplugin6.proto", "tfplugin6"));
   if (start < 0) {
-    throw new Error(`${binary} (Terraform ${version.terraform_version}) holds no tfplugin6.proto descriptor`);
+    throw new Error(
+      `${binary} (Terraform ${version.terraform_version}) holds no tfplugin6.proto descriptor: if it is a ` +
+        `wrapper (tfenv, asdf), put the directory of the real terraform binary first on PATH`,
+    );
   }
   const file = descriptor.FileDescriptorProto.decode(cutDescriptor(bytes, start)) as protobuf.Message &
     descriptor.IFileDescriptorProto;
