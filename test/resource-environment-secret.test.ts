@@ -6,7 +6,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { sealSecret } from "../src/crypto";
 import { DRIFT_MARKER } from "../src/provider/resources/environment-secret";
-import { GithubEmulator } from "../src/testing";
+import { GithubEmulator, ROUTE } from "../src/testing";
 import {
   type Declared,
   InProcessTerraform,
@@ -19,11 +19,11 @@ import {
 const REPO = "acme/api";
 const ENVS = ["production", "prod/us-east"];
 const TYPE = "ghsecrets_environment_secret";
-const LIST = "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets";
-const KEY = "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key";
-const PUT = "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}";
-const DELETE = "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}";
-const GET_ONE = "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}";
+const LIST = `GET ${ROUTE.secrets}`;
+const KEY = `GET ${ROUTE.publicKey}`;
+const PUT = `PUT ${ROUTE.secret}`;
+const DELETE = `DELETE ${ROUTE.secret}`;
+const GET_ONE = `GET ${ROUTE.secret}`;
 
 let emulator: GithubEmulator;
 
@@ -233,7 +233,7 @@ describe("one stack through its whole life", () => {
     for (const env of ENVS) expect(emulator.listSecrets(REPO, env)).toEqual([]);
     // Each delete reads its secret first; the one that finds nothing sends no DELETE and checks
     // that the repository is still visible.
-    expect(counts()).toEqual({ [GET_ONE]: 22, [DELETE]: 21, "GET /repos/{owner}/{repo}": 1 });
+    expect(counts()).toEqual({ [GET_ONE]: 22, [DELETE]: 21, [`GET ${ROUTE.repository}`]: 1 });
     expect(tf.state.size).toBe(0);
     expect((await tf.destroy()).actions).toEqual({});
   });
