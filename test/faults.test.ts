@@ -114,7 +114,8 @@ const fastApply = () => fast.apply(fastStack, { env: { SECRET_VALUE: valueOf(++f
 async function expectFastConverges(): Promise<void> {
   emulator.clearFaults();
   const applied = await fastApply();
-  expect(applied.text).toBe("");
+  // Warnings may say what the fault did (a secret gone with its environment); errors may not remain.
+  expect(applied.errors.length === 0 ? "" : applied.text).toBe("");
   for (const name of NAMES)
     expect(emulator.getSecretValue(REPO, RIDDEN_ENV, name)).toBe(valueOf(fastVersion));
   const plan = await fast.plan(fastStack, { env: { SECRET_VALUE: valueOf(fastVersion) } });

@@ -339,6 +339,8 @@ function actionsOf(changes: Record<string, Change>): Plan["actions"] {
     if (change.action === "no-op" && !change.imported) continue;
     (actions[change.action] ??= []).push(address);
   }
+  // The walk is concurrent: sorted, so a plan reads the same whichever call answered first.
+  for (const addresses of Object.values(actions)) addresses.sort();
   return actions;
 }
 
