@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PROVIDER_SOURCE, writeProviderMirror } from "../src/mirror";
+import { packageVersion, PROVIDER_SOURCE, writeProviderMirror } from "../src/mirror";
 import type { Message } from "../src/provider/protocol/messages";
 import { useEchoBundle } from "./helpers/plugin-process";
 import { providerProcessesIn, runTerraform } from "./helpers/terraform";
@@ -26,7 +26,9 @@ describe("terraform drives the bundled provider", () => {
     writeFileSync(
       join(work, "main.tf.json"),
       JSON.stringify({
-        terraform: { required_providers: { ghsecrets: { source: PROVIDER_SOURCE, version: "0.1.0" } } },
+        terraform: {
+          required_providers: { ghsecrets: { source: PROVIDER_SOURCE, version: packageVersion() } },
+        },
         provider: { ghsecrets: { prefix: "echo-" } },
         variable: { secret: { type: "string", sensitive: true, ephemeral: true } },
         resource: { ghsecrets_echo: resources },
