@@ -8,15 +8,17 @@
  * - a fresh clone: `git clone` of the current commit at a 120-character path under the temporary
  *   directory, as a contributor would start;
  * - a consumer project: a new directory outside the repository that installs this package from its
- *   `npm pack` tarball, with the block's app (the TypeScript block before it) as main.ts;
+ *   `npm pack` tarball, with the block's app or configuration (the TypeScript or HCL block before
+ *   it) as main.ts or main.tf;
  * - the stack directory of that project after synth.
  *
  * A block runs in `bash -eo pipefail` (a failing line fails the block), one terminal "session" per
  * place: variables a block exports are there for the next block of that place, as in a terminal.
  *
  * Substitutions, all listed in RUNNABLE below and each checked to still match the block:
- * - placeholders (`GITHUB_TOKEN=...`, `<stack>`) become the emulator's token (through a variable, so
- *   it is never printed) or the stack's name;
+ * - placeholders (`GITHUB_TOKEN=...`, `DB_PASSWORD=...`, `TF_VAR_db_password=...`, `<stack>`) become
+ *   variables holding the emulator's token or a test value (so that the script never shows them) or
+ *   the stack's name;
  * - `npm test` in the quick start runs one test file: the whole suite is .ci/run's own step;
  * - `terraform apply` gets `yes` on stdin, as the user types it at the prompt.
  * And for every block, through the environment rather than the text: GITHUB_API_URL is the
@@ -35,6 +37,7 @@ import {
   blockName,
   type CodeBlock,
   codeBlocks,
+  commands,
   documentationFiles,
   firstCommand,
   shellBlocks,
@@ -81,6 +84,12 @@ const RUNNABLE: Record<string, Runnable> = {
     ],
     timeoutMs: 900_000,
   },
+  contributingEveryday: {
+    file: "CONTRIBUTING.md",
+    first: "npm run build",
+    place: "clone",
+    timeoutMs: 600_000,
+  },
   readmeTerraform: {
     file: "README.md",
     first: "npx tsx main.ts",
@@ -116,6 +125,16 @@ const RUNNABLE: Record<string, Runnable> = {
     file: "docs/constructs.md",
     first: "cd cdktf.out/stacks/secrets && terraform import ghsecrets_environment_secret.db-password",
     place: "consumer",
+  },
+  readmeHcl: {
+    file: "README.md",
+    first: "npx cdktf-github-secrets mirror .",
+    place: "consumer",
+    substitutions: [
+      TOKEN_SUBSTITUTION,
+      ["TF_VAR_db_password=...", 'TF_VAR_db_password="$DOCS_TEST_DB_PASSWORD"', "the value to store"],
+    ],
+    stdin: "yes\n",
   },
   ciLocally: {
     file: "examples/github-actions/README.md",
@@ -167,7 +186,7 @@ class Session {
   constructor(private env: Record<string, string>) {}
 
   /** Runs RUNNABLE[key]'s block in `cwd`; the result's output is redacted. */
-  async run(key: string, cwd: string): Promise<RunResult & { output: string }> {
+  async run(key: string, cwd: string): Promise<RunResult & { output: string; secretsPrinted: number }> {
     const spec = RUNNABLE[key]!;
     const dir = mkdtempSync(join(work, "block-"));
     const script = join(dir, "block.sh");
@@ -191,8 +210,14 @@ class Session {
       this.env = next;
     }
     rmSync(dir, { recursive: true, force: true });
-    const output = redact(`${result.stdout}${result.stderr}`);
-    return { code: result.code, stdout: redact(result.stdout), stderr: redact(result.stderr), output };
+    const raw = `${result.stdout}${result.stderr}`;
+    return {
+      code: result.code,
+      stdout: redact(result.stdout),
+      stderr: redact(result.stderr),
+      output: redact(raw),
+      secretsPrinted: REDACT.filter((secret) => raw.includes(secret)).length,
+    };
   }
 
   /** Like run, but fails with the block's (redacted) output unless it exits 0. */
@@ -202,7 +227,8 @@ class Session {
       throw new Error(
         `${blockName(blockOf(key))} exited ${result.code} in ${cwd}:\n--- as run:\n${asRun(key)}\n--- output:\n${result.output}`,
       );
-    expect(result.output).not.toContain(DB_PASSWORD);
+    // The value and the token are set in the environment; no command may print them.
+    expect(result.secretsPrinted).toBe(0);
     return result.output;
   }
 }
@@ -240,13 +266,18 @@ async function setup(
   return result.stdout;
 }
 
-/** The TypeScript block just before `block` in its file: the app that block's commands run. */
-function appBefore(block: CodeBlock): string {
-  const before = codeBlocks(REPO_ROOT, block.file).filter((b) => b.line < block.line && b.language === "ts");
-  const app = before[before.length - 1];
-  if (!app?.text.includes("app.synth()"))
-    throw new Error(`${blockName(block)}: no app (a ts block ending in app.synth()) before it`);
-  return app.text;
+/**
+ * The `language` block just before `block` in its file, which must hold `expected`: the app (ts) or
+ * the configuration (hcl) that block's commands run.
+ */
+function codeBefore(block: CodeBlock, language = "ts", expected = "app.synth()"): string {
+  const before = codeBlocks(REPO_ROOT, block.file).filter(
+    (b) => b.line < block.line && b.language === language,
+  );
+  const code = before[before.length - 1];
+  if (!code?.text.includes(expected))
+    throw new Error(`${blockName(block)}: no ${language} block holding ${expected} before it`);
+  return code.text;
 }
 
 beforeAll(() => {
@@ -282,6 +313,22 @@ describe("every shell block is marked", () => {
       .sort();
     expect(marked).toEqual(run);
   });
+
+  test("each command of a block marked run by .ci/run is a line of .ci/run", () => {
+    const steps = new Set(
+      readFileSync(join(REPO_ROOT, ".ci", "run"), "utf8")
+        .split("\n")
+        .map((line) => line.trim()),
+    );
+    const ciBlocks = blocks.filter((b) => b.marker?.kind === "ci");
+    expect(ciBlocks.length).toBeGreaterThan(0);
+    const notInCi = ciBlocks.flatMap((b) =>
+      commands(b)
+        .filter((command) => !steps.has(command))
+        .map((command) => `${blockName(b)}: ${command}`),
+    );
+    expect(notInCi).toEqual([]);
+  });
 });
 
 describe("from the root of a fresh clone at a 120-character path", () => {
@@ -305,6 +352,13 @@ describe("from the root of a fresh clone at a 120-character path", () => {
     expect(output).not.toContain("demo-value-of-");
     expect(output).toMatch(/Tests: +\d+ passed, \d+ total/);
   }, 900_000);
+
+  test("CONTRIBUTING.md: the everyday loop (build, one test file, format) leaves the clone unchanged", async () => {
+    const output = await new Session(userEnv(undefined)).ok("contributingEveryday", clone);
+    expect(output).toMatch(/bundled .*terraform-provider-ghsecrets\.cjs/);
+    expect(output).toMatch(/Tests: +\d+ passed, \d+ total/);
+    expect(await setup("git", ["status", "--porcelain"], clone)).toBe("");
+  }, 600_000);
 });
 
 describe("in a consumer project that installs the packed package", () => {
@@ -340,13 +394,23 @@ describe("in a consumer project that installs the packed package", () => {
     await setup("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], project);
   }, 600_000);
 
-  /** A new emulator and an empty project (no synth output, no state) with `main` as its app. */
-  async function fresh(main: string, repositories: Record<string, string[]>): Promise<void> {
+  /** A new emulator and an empty project (no synth output, no state) with `files` written. */
+  async function fresh(files: Record<string, string>, repositories: Record<string, string[]>): Promise<void> {
     await emulator?.stop();
     emulator = await GithubEmulator.start({ tokens: [EMULATOR_TOKEN], repositories });
-    for (const old of ["cdktf.out", "terraform.secrets.tfstate", "terraform.example.tfstate"])
+    for (const old of [
+      "cdktf.out",
+      "terraform.secrets.tfstate",
+      "terraform.example.tfstate",
+      "main.ts",
+      "main.tf",
+      "terraform.d",
+      ".terraform",
+      ".terraform.lock.hcl",
+      "terraform.tfstate",
+    ])
       rmSync(join(project, old), { recursive: true, force: true });
-    writeFileSync(join(project, "main.ts"), main);
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(project, name), text);
     session = new Session(userEnv(emulator));
   }
 
@@ -356,9 +420,12 @@ describe("in a consumer project that installs the packed package", () => {
 
   describe("README: synth, then Terraform from the stack directory", () => {
     beforeAll(async () => {
-      await fresh(appBefore(blockOf("readmeTerraform")), {
-        "acme/api": ["production", "staging"],
-      });
+      await fresh(
+        { "main.ts": codeBefore(blockOf("readmeTerraform")) },
+        {
+          "acme/api": ["production", "staging"],
+        },
+      );
     });
 
     test("npx tsx main.ts; cd cdktf.out/stacks/secrets; terraform init, plan, apply", async () => {
@@ -402,9 +469,12 @@ describe("in a consumer project that installs the packed package", () => {
 
   describe("docs/constructs.md: Terraform from the stack directory, then terraform import", () => {
     beforeAll(async () => {
-      await fresh(appBefore(blockOf("constructsTerraform")), {
-        "acme/api": ["production", "prod/eu"],
-      });
+      await fresh(
+        { "main.ts": codeBefore(blockOf("constructsTerraform")) },
+        {
+          "acme/api": ["production", "prod/eu"],
+        },
+      );
     });
 
     test("export; cd cdktf.out/stacks/secrets; terraform init, plan, apply", async () => {
@@ -430,10 +500,36 @@ describe("in a consumer project that installs the packed package", () => {
     });
   });
 
+  describe("README: the provider from plain HCL", () => {
+    beforeAll(async () => {
+      const hcl = codeBefore(blockOf("readmeHcl"), "hcl", 'resource "ghsecrets_environment_secret"');
+      await fresh({ "main.tf": hcl }, { "acme/api": ["production"] });
+    });
+
+    test("mirror, providers lock, init, then apply with the value from TF_VAR_db_password", async () => {
+      const output = await session.ok("readmeHcl", project);
+      expect(output).toMatch(/Wrote provider cdktf-github-secrets\.local\/ghsecrets\/ghsecrets/);
+      expect(output).toMatch(/Terraform has been successfully initialized/);
+      expect(output).not.toMatch(/Incomplete lock file information/);
+      expect(output).toMatch(/Apply complete! Resources: 1 added/);
+      // One h1 hash serves all four platforms: their packages are the same launcher and bundle.
+      expect(output.match(/Obtained \S+ checksums for (linux|darwin)_(amd64|arm64)/g)).toHaveLength(4);
+      const lock = readFileSync(join(project, ".terraform.lock.hcl"), "utf8");
+      const version = (
+        JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string }
+      ).version;
+      expect(lock).toContain(
+        `provider "cdktf-github-secrets.local/ghsecrets/ghsecrets" {\n  version = "${version}"\n  hashes = [\n    "h1:`,
+      );
+      expect(emulator.getSecretValue("acme/api", "production", "DB_PASSWORD")).toBe(DB_PASSWORD);
+    });
+  });
+
   describe("examples/github-actions/README.md: the workflow's steps, locally", () => {
     beforeAll(async () => {
       await fresh(
-        `import { App, TerraformStack } from "cdktf";
+        {
+          "main.ts": `import { App, TerraformStack } from "cdktf";
 import { EnvironmentSecret, SecretValue } from "cdktf-github-secrets";
 
 const app = new App();
@@ -446,6 +542,7 @@ new EnvironmentSecret(stack, "db", {
 });
 app.synth();
 `,
+        },
         { "acme/api": ["production"] },
       );
       writeFileSync(

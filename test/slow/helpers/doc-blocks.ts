@@ -3,6 +3,7 @@
  * shell block (the convention is described in test/slow/README.md):
  *
  *   <!-- test: run -->                       executed by test/slow/docs-commands.test.ts
+ *   <!-- test: run by .ci/run -->            each command is a step of .ci/run (checked), run there
  *   <!-- test: illustrative (the reason) --> not executed; the reason says why
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -11,7 +12,7 @@ import { join, relative } from "node:path";
 /** Fence languages that mean "type this in a shell". */
 export const SHELL_LANGUAGES = new Set(["sh", "bash", "shell", "console", "zsh", "shell-session"]);
 
-export type Marker = { kind: "run" } | { kind: "illustrative"; reason: string };
+export type Marker = { kind: "run" } | { kind: "ci" } | { kind: "illustrative"; reason: string };
 
 export interface CodeBlock {
   /** Path relative to the repository root, with `/`. */
@@ -36,6 +37,7 @@ function parseMarker(line: string): { marker?: Marker; bad?: string } {
   if (!match) return line.trim().startsWith("<!-- test") ? { bad: line.trim() } : {};
   const body = match[1]!;
   if (body === "run") return { marker: { kind: "run" } };
+  if (body === "run by .ci/run") return { marker: { kind: "ci" } };
   const illustrative = /^illustrative \((.+)\)$/.exec(body);
   if (illustrative) return { marker: { kind: "illustrative", reason: illustrative[1]!.trim() } };
   return { bad: line.trim() };
@@ -94,8 +96,15 @@ export function blockName(block: CodeBlock): string {
   return `${block.file}:${block.line} \`${firstCommand(block)}\``;
 }
 
-/** The first line of a block that is not a comment, without its trailing comment. */
+/** The lines of a block that are not blank or comments, each without its trailing comment. */
+export function commands(block: CodeBlock): string[] {
+  return block.text
+    .split("\n")
+    .filter((l) => l.trim() !== "" && !l.trim().startsWith("#"))
+    .map((l) => l.replace(/\s+#.*$/, "").trim());
+}
+
+/** The first command of a block. */
 export function firstCommand(block: CodeBlock): string {
-  const line = block.text.split("\n").find((l) => l.trim() !== "" && !l.trim().startsWith("#")) ?? "";
-  return line.replace(/\s+#.*$/, "").trim();
+  return commands(block)[0] ?? "";
 }
