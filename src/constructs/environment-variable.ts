@@ -1,4 +1,4 @@
-import { TerraformResource, Token, type TerraformMetaArguments } from "cdktf";
+import { TerraformResource, Token, type TerraformMetaArguments } from "./cdk";
 import { Construct } from "constructs";
 import {
   checkEnvironmentName,
