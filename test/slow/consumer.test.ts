@@ -281,7 +281,10 @@ resource "ghsecrets_environment_secret" "db" {
     const env = { cwd: hcl, env: tfEnv(), timeoutMs: 180_000, redact: hidden() };
     // What README.md tells HCL users to run in the directory they mirrored into.
     const readme = readFileSync(join(project(), "node_modules", "cdktf-github-secrets", "README.md"), "utf8");
-    expect(readme).toContain("npm install ./cdktf-github-secrets-0.1.0.tgz");
+    const { version } = JSON.parse(
+      readFileSync(join(project(), "node_modules", "cdktf-github-secrets", "package.json"), "utf8"),
+    ) as { version: string };
+    expect(readme).toContain(`npm install ./cdktf-github-secrets-${version}.tgz`);
     await runOk(
       "terraform",
       ["providers", "lock", "-fs-mirror=terraform.d/plugins", "-platform=linux_amd64"],
