@@ -85,6 +85,7 @@ describe("GithubSecretsProvider", () => {
     expect(json.provider.ghsecrets).toEqual([{}]);
     expect(json.terraform.required_providers.ghsecrets).toEqual({ source: PROVIDER_SOURCE, version });
     expect(PROVIDER_SOURCE).toBe("cdktf-github-secrets.local/ghsecrets/ghsecrets");
+    expect(Object.keys(GithubSecretsProvider)).not.toContain("SOURCE"); // one name: PROVIDER_SOURCE
   });
 
   test("of() returns the stack's default provider and creates it only once", () => {
@@ -321,19 +322,20 @@ describe("EnvironmentSecret", () => {
     expect(Object.keys(parsed(stack).resource.ghsecrets_environment_secret)).toEqual(["db"]);
   });
 
-  test("exposes fingerprint, timestamps and id as references to the resource's attributes", () => {
+  test("exposes fingerprint and timestamps as references, the id (importId) as the plain string", () => {
     const stack = newStack();
     const s = secret(stack);
     expect(Token.isUnresolved(s.fingerprint)).toBe(true);
     new TerraformOutput(stack, "fingerprint", { value: s.fingerprint });
     new TerraformOutput(stack, "updated", { value: s.updatedAt });
     new TerraformOutput(stack, "created", { value: s.createdAt });
-    new TerraformOutput(stack, "id", { value: s.secretId });
+    new TerraformOutput(stack, "id", { value: s.importId });
     const out = parsed(stack).output;
     expect(out.fingerprint.value).toBe("${ghsecrets_environment_secret.db.value_fingerprint}");
     expect(out.updated.value).toBe("${ghsecrets_environment_secret.db.updated_at}");
     expect(out.created.value).toBe("${ghsecrets_environment_secret.db.created_at}");
-    expect(out.id.value).toBe("${ghsecrets_environment_secret.db.id}");
+    expect(out.id.value).toBe("acme/api:production:DB_PASSWORD");
+    expect((s as unknown as Record<string, unknown>).secretId).toBeUndefined(); // one name for the id
   });
 
   test("importExisting() adds an import block with the owner/repo:environment:NAME id", () => {

@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
 import sodium = require("libsodium-wrappers");
-import { GithubEmulator, MAX_SECRET_VALUE_BYTES, ROUTE } from "../src/testing";
+import { GithubEmulator, ROUTE } from "../src/testing";
 import { parseCliArgs } from "../src/testing/cli-args";
 
 const REPO = "acme/api";
@@ -174,12 +174,12 @@ describe("keys and writes", () => {
 
   test("a value of 48 KB is accepted, one byte more is refused", async () => {
     const env = freshEnv();
-    expect((await putSecret(env, "MAX", "a".repeat(MAX_SECRET_VALUE_BYTES))).status).toBe(201);
-    const tooBig = await putSecret(env, "TOO_BIG", "a".repeat(MAX_SECRET_VALUE_BYTES + 1));
+    expect((await putSecret(env, "MAX", "a".repeat(48 * 1024))).status).toBe(201);
+    const tooBig = await putSecret(env, "TOO_BIG", "a".repeat(48 * 1024 + 1));
     expect(tooBig.status).toBe(422);
     expect((await json(tooBig)).message).toMatch(/48 KB/);
     // Multi-byte characters count as bytes, not characters.
-    expect((await putSecret(env, "WIDE", "é".repeat(MAX_SECRET_VALUE_BYTES / 2 + 1))).status).toBe(422);
+    expect((await putSecret(env, "WIDE", "é".repeat(24 * 1024 + 1))).status).toBe(422);
   });
 
   test("an environment holds at most 100 secrets", async () => {
@@ -559,7 +559,11 @@ describe("lifecycle and CLI", () => {
     });
     expect(() => parseCliArgs(["--env", "x"])).toThrow(/--repo/);
     expect(() => parseCliArgs(["--port", "abc"])).toThrow(/--port/);
-    expect(() => parseCliArgs(["--bogus"])).toThrow(/Unknown/);
+    expect(() => parseCliArgs(["--bogus"])).toThrow(/Unknown option '--bogus'/);
+    expect(() => parseCliArgs(["--port"])).toThrow(/Option '--port <value>' argument missing/);
+    expect(() => parseCliArgs(["--repo", "o/r", "stray"])).toThrow(/Unexpected argument 'stray'/);
+    expect(() => parseCliArgs(["--repo", "o/r", "--env="])).toThrow(/--env must not be empty/);
+    expect(parseCliArgs(["-h"])).toMatchObject({ help: true });
   });
 
   test("the installed CLI (package.json bin, built by npm test) serves on --port until SIGTERM", async () => {

@@ -89,6 +89,24 @@ describe("repositories", () => {
 });
 
 describe("limits", () => {
+  test("GitHub's limits: one definition, the same from both entry points and the emulator", () => {
+    const rules = require("../src/rules") as Record<string, unknown>;
+    const main = require("../src") as Record<string, unknown>;
+    const testing = require("../src/testing") as Record<string, unknown>;
+    const limits = {
+      MAX_SECRET_VALUE_BYTES: 48 * 1024,
+      MAX_SECRETS_PER_ENVIRONMENT: 100,
+      MAX_ENVIRONMENT_NAME_LENGTH: 255,
+    };
+    for (const [name, value] of Object.entries(limits)) {
+      expect([name, rules[name], testing[name]]).toEqual([name, value, value]);
+      if (name in main) expect([name, main[name]]).toEqual([name, value]);
+    }
+    expect(Object.keys(main).filter((name) => name.startsWith("MAX_"))).toEqual([
+      "MAX_SECRETS_PER_ENVIRONMENT",
+      "MAX_SECRET_VALUE_BYTES",
+    ]);
+  });
   test("values are measured in UTF-8 bytes", () => {
     expect(checkValueSize("a".repeat(48 * 1024))).toEqual([]);
     expect(checkValueSize("é".repeat(24 * 1024 + 1))[0]).toMatch(/49154 bytes: GitHub allows at most 49152/);

@@ -3,10 +3,10 @@
  *  [--hcl] [--base-url URL]`: lists the secrets that already exist (names only: GitHub never returns
  * values) and prints the code that adopts them.
  */
-import { parseArgs } from "node:util";
 import { baseUrlFromEnvironment, credentialsFromEnvironment, EnvironmentSecretsClient } from "../github";
 import { checkEnvironmentName, checkRepository } from "../rules";
 import { type FoundEnvironment, hclFor, typescriptFor } from "./adoption-code";
+import { parseCommandArgs } from "./command-args";
 
 export const IMPORT_USAGE =
   "usage: cdktf-github-secrets import --repository <owner/name> --environment <name> [--environment <name>]... " +
@@ -22,32 +22,21 @@ export async function runImport(
   err: (text: string) => void,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  let values: {
-    repository?: string;
-    environment?: string[];
-    hcl?: boolean;
-    "base-url"?: string;
-    help?: boolean;
-  };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
+  const parsed = parseCommandArgs(
+    {
+      args: [...argv],
       options: {
         repository: { type: "string" },
         environment: { type: "string", multiple: true },
         hcl: { type: "boolean" },
         "base-url": { type: "string" },
-        help: { type: "boolean", short: "h" },
       },
-    }));
-  } catch (error) {
-    err(`${(error as Error).message}\n${IMPORT_USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    out(`${IMPORT_USAGE}\n`);
-    return 0;
-  }
+    },
+    IMPORT_USAGE,
+    { stdout: out, stderr: err },
+  );
+  if (typeof parsed === "number") return parsed;
+  const { values } = parsed;
   const repository = values.repository;
   const environments = values.environment ?? [];
   const problems = [

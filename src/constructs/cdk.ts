@@ -70,7 +70,7 @@ export function chooseCdkLibrary(
 
 // The library is chosen at run time (whichever of cdktf and cdktn the app installed), so it is
 // loaded with require(): a static import would name one of them at build time.
-/* eslint-disable @typescript-eslint/no-require-imports */
+/* eslint-disable @typescript-eslint/no-require-imports -- the CDK library is chosen at run time (above) */
 function lookupInstalled(name: CdkLibraryName): InstalledLibrary | undefined {
   let manifestPath: string;
   try {
@@ -85,7 +85,7 @@ function lookupInstalled(name: CdkLibraryName): InstalledLibrary | undefined {
 const chosen = chooseCdkLibrary(lookupInstalled, process.env[CDK_LIBRARY_ENV]);
 const lib = require(chosen) as typeof Cdk;
 const synthesizer = require(`${chosen}/lib/synthesize/synthesizer`) as typeof Synthesizer;
-/* eslint-enable @typescript-eslint/no-require-imports */
+/* eslint-enable @typescript-eslint/no-require-imports -- back to static imports */
 
 // Values and types under the names the rest of the constructs layer uses.
 export const {

@@ -198,14 +198,10 @@ export class EnvironmentSecret extends Construct {
     return this.resource.createdAt;
   }
 
-  /** Terraform id of the secret (token): `owner/repo:environment:SECRET_NAME`. */
-  public get secretId(): string {
-    return this.resource.id;
-  }
-
   /**
-   * The id `terraform import` takes for this secret: `owner/repo:environment:SECRET_NAME`, written as is
-   * (no escaping: the environment is everything between the first and the last `:`).
+   * The secret's id: `owner/repo:environment:SECRET_NAME`, written as is (no escaping: the environment
+   * is everything between the first and the last `:`). It is both the resource's Terraform `id` and
+   * what `terraform import` takes, and is known at synth (a plain string, not a token).
    */
   public get importId(): string {
     return formatImportId({

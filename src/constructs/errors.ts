@@ -1,15 +1,53 @@
 import type { IConstruct } from "constructs";
 
+const VALIDATION_ERROR = Symbol.for("cdktf-github-secrets.ValidationError");
+
+/**
+ * Thrown by every construct of this library (and by `SecretNames`) for input it cannot accept, at the
+ * moment the input is given, like aws-cdk-lib's `ValidationError`: catch it with
+ * `e instanceof ValidationError` (or `ValidationError.isValidationError(e)`, which also works across two
+ * copies of this library). The message names where the input was given (the construct path) and how
+ * to fix each problem; it never quotes a secret value.
+ */
+export class ValidationError extends Error {
+  /** Whether `x` is a `ValidationError` of this library, from any copy of it. */
+  public static isValidationError(x: unknown): x is ValidationError {
+    return x !== null && typeof x === "object" && VALIDATION_ERROR in x;
+  }
+
+  /**
+   * Where the input was given: the construct path (`stack/db`), or the factory call for input that
+   * is not a construct's (`SecretNames.fromList`).
+   */
+  public readonly where: string;
+
+  /** Each problem on its own, already saying how to fix it. */
+  public readonly problems: readonly string[];
+
+  constructor(where: string, problems: readonly string[], options?: ErrorOptions) {
+    super(
+      problems.length === 1
+        ? `${where}: ${problems[0]}`
+        : `${where}:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+      options,
+    );
+    this.name = "ValidationError";
+    this.where = where;
+    this.problems = [...problems];
+    Object.defineProperty(this, VALIDATION_ERROR, { value: true });
+  }
+}
+
 /**
  * The one shape of every construct error: which kind of construct, where it is in the tree, and the
  * problems (each already saying how to fix it). Never pass a secret value into `problems`.
  */
-export function constructError(kind: string, scope: IConstruct, problems: readonly string[]): Error {
-  const where = `${kind} at "${scope.node.path}"`;
-  if (problems.length === 1) {
-    return new Error(`${where}: ${problems[0]}`);
-  }
-  return new Error(`${where}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+export function constructError(
+  kind: string,
+  scope: IConstruct,
+  problems: readonly string[],
+): ValidationError {
+  return new ValidationError(`${kind} at "${scope.node.path}"`, problems);
 }
 
 /**

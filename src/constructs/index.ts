@@ -18,3 +18,4 @@ export {
   type EnvironmentVariableResourceConfig,
 } from "./environment-variable";
 export { PROVIDER_SOURCE, PROVIDER_TYPE } from "./package-info";
+export { ValidationError } from "./errors";

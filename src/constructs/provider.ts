@@ -135,9 +135,6 @@ export class GithubSecretsProvider extends TerraformProvider {
   /** Provider type, as used by `Testing` matchers (`toHaveProvider(GithubSecretsProvider)`). */
   public static readonly tfResourceType = PROVIDER_TYPE;
 
-  /** Source address Terraform installs the provider from (the implicit local mirror). */
-  public static readonly SOURCE = PROVIDER_SOURCE;
-
   /** Whether `x` is a `GithubSecretsProvider` (works across copies of this library). */
   public static isGithubSecretsProvider(x: unknown): x is GithubSecretsProvider {
     return x !== null && typeof x === "object" && PROVIDER_SYMBOL in x;

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "dotenv";
 import { checkSecretName } from "../rules";
+import { ValidationError } from "./errors";
 import { SecretValue } from "./secret-value";
 
 /** Options of `SecretNames.fromList`. */
@@ -71,9 +72,12 @@ export class SecretNames {
     try {
       entries = parse(readFileSync(path));
     } catch (error) {
-      throw new Error(
-        `SecretNames.fromDotenvFile: cannot read "${path}" (${(error as NodeJS.ErrnoException).code ?? "unreadable"}): ` +
-          `give the path of a dotenv-style file, relative to the directory the app runs in`,
+      throw new ValidationError(
+        "SecretNames.fromDotenvFile",
+        [
+          `cannot read "${path}" (${(error as NodeJS.ErrnoException).code ?? "unreadable"}): ` +
+            `give the path of a dotenv-style file, relative to the directory the app runs in`,
+        ],
         { cause: error },
       );
     }
@@ -92,7 +96,7 @@ export class SecretNames {
   private static check(where: string, names: readonly string[]): void {
     const problems = names.flatMap((name) => checkSecretName(name).map((p) => `"${name}": ${p}`));
     if (problems.length > 0) {
-      throw new Error(`${where}: ${problems.join("; ")}`);
+      throw new ValidationError(where, problems);
     }
   }
 

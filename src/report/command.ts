@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { basename, dirname } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommandArgs } from "../cli/command-args";
 import { countsLine, renderMarkdown } from "./markdown";
 import { type PlanJson, parsePlanJson, PlanInputError } from "./plan-json";
 import { deletesSomething, planChanges } from "./secret-changes";
@@ -48,25 +48,19 @@ function readPlans(files: readonly string[], io: CommandIo): Array<{ stack: stri
 
 /** `cdktf-github-secrets plan-report ...`; returns the exit status. */
 export function planReportCommand(argv: readonly string[], io: CommandIo): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs(
+    {
       args: [...argv],
       allowPositionals: true,
       options: {
         json: { type: "boolean", default: false },
         "fail-on-delete": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
       },
-    });
-  } catch (error) {
-    io.stderr(`${(error as Error).message}\n${PLAN_REPORT_USAGE}\n`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    io.stdout(`${PLAN_REPORT_USAGE}\n`);
-    return 0;
-  }
+    },
+    PLAN_REPORT_USAGE,
+    io,
+  );
+  if (typeof parsed === "number") return parsed;
   let plans;
   try {
     plans = readPlans(parsed.positionals, io);

@@ -1,5 +1,4 @@
-/** GitHub caps environment names at 255 characters. */
-export const MAX_ENVIRONMENT_NAME_LENGTH = 255;
+import { MAX_ENVIRONMENT_NAME_LENGTH } from "./github-limits";
 
 // C0 and C1 control characters and DEL: invisible in logs and terminals, never a real environment name.
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/u;

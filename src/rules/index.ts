@@ -1,14 +1,13 @@
 // GitHub's rules, pure: used by the constructs (synth-time errors) and the provider (plan-time diagnostics).
 export { checkSecretName, checkVariableName, normalizeSecretName } from "./secret-name";
-export { checkEnvironmentName, isDotSegment, MAX_ENVIRONMENT_NAME_LENGTH } from "./environment-name";
+export { checkEnvironmentName, isDotSegment } from "./environment-name";
 export { checkRepository, parseRepository, type RepositoryRef } from "./repository";
+export { checkValueSize, checkVariableValue, checkSecretCount } from "./limits";
 export {
-  checkValueSize,
-  checkVariableValue,
-  checkSecretCount,
+  MAX_ENVIRONMENT_NAME_LENGTH,
   MAX_SECRET_VALUE_BYTES,
   MAX_SECRETS_PER_ENVIRONMENT,
-} from "./limits";
+} from "./github-limits";
 export { formatImportId, parseImportId, type SecretAddress } from "./import-id";
 export { valueSourceLabel, type ValueSourceDescription } from "./value-source-label";
 export { formatEnvironmentId, parseEnvironmentId, type EnvironmentAddress } from "./environment-id";

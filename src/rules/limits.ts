@@ -1,8 +1,4 @@
-/** GitHub rejects secret values above 48 KB, measured on the UTF-8 bytes of the plaintext. */
-export const MAX_SECRET_VALUE_BYTES = 48 * 1024;
-
-/** GitHub allows at most 100 secrets in one environment. */
-export const MAX_SECRETS_PER_ENVIRONMENT = 100;
+import { MAX_SECRET_VALUE_BYTES, MAX_SECRETS_PER_ENVIRONMENT } from "./github-limits";
 
 /** Problems with a value's size; empty when it fits. Never quotes the value. */
 export function checkValueSize(value: string | Uint8Array): string[] {

@@ -1,3 +1,5 @@
+import { parseArgs } from "node:util";
+
 /** Parsed command line of `cdktf-github-secrets-emulator`. */
 export interface CliArgs {
   help: boolean;
@@ -29,54 +31,59 @@ export class CliUsageError extends Error {
   }
 }
 
-/** Parses the arguments after `node cli.js`; accepts `--flag value` and `--flag=value`. */
+/**
+ * Parses the arguments after `node cli.js` (`--flag value` and `--flag=value`) with node's
+ * util.parseArgs; its tokens keep the order, which says which --repo an --env belongs to.
+ */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
+  let tokens;
+  try {
+    ({ tokens } = parseArgs({
+      args: [...argv],
+      strict: true,
+      tokens: true,
+      options: {
+        help: { type: "boolean", short: "h" },
+        port: { type: "string" },
+        token: { type: "string", multiple: true },
+        repo: { type: "string", multiple: true },
+        env: { type: "string", multiple: true },
+      },
+    }));
+  } catch (error) {
+    throw new CliUsageError((error as Error).message);
+  }
   const args: CliArgs = { help: false, port: 0, tokens: [], repositories: {} };
   let lastRepo: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.indexOf("=");
-    const flag = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith("--") && eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith("--")) throw new CliUsageError(`${flag} needs a value`);
-      i++;
-      return next;
-    };
-    switch (flag) {
-      case "--help":
-      case "-h":
+  for (const token of tokens) {
+    if (token.kind !== "option") continue; // strict mode already refused positionals
+    const flag = `--${token.name}`;
+    const value = token.value ?? "";
+    switch (token.name) {
+      case "help":
         args.help = true;
         break;
-      case "--port": {
-        const raw = value();
-        const port = Number(raw);
-        if (!/^\d+$/.test(raw) || port > 65535)
+      case "port": {
+        const port = Number(value);
+        if (!/^\d+$/.test(value) || port > 65535)
           throw new CliUsageError(`--port must be a number from 0 to 65535`);
         args.port = port;
         break;
       }
-      case "--token":
-        args.tokens.push(nonEmpty(flag, value()));
+      case "token":
+        args.tokens.push(nonEmpty(flag, value));
         break;
-      case "--repo": {
-        const repo = value();
-        if (!/^[^/\s]+\/[^/\s]+$/.test(repo))
-          throw new CliUsageError(`--repo must look like owner/name, got "${repo}"`);
-        args.repositories[repo] ??= [];
-        lastRepo = repo;
+      case "repo":
+        if (!/^[^/\s]+\/[^/\s]+$/.test(value)) {
+          throw new CliUsageError(`--repo must look like owner/name, got "${value}"`);
+        }
+        args.repositories[value] ??= [];
+        lastRepo = value;
         break;
-      }
-      case "--env": {
-        const env = nonEmpty(flag, value());
+      case "env":
         if (lastRepo === undefined) throw new CliUsageError("--env must follow a --repo");
-        args.repositories[lastRepo].push(env);
+        args.repositories[lastRepo].push(nonEmpty(flag, value));
         break;
-      }
-      default:
-        throw new CliUsageError(`Unknown argument "${flag}"`);
     }
   }
   return args;

@@ -1,18 +1,18 @@
 /**
- * The limits GitHub enforces on environment secrets, as the emulator's server side sees them.
+ * The rules GitHub enforces on environment secrets, as the emulator's server side sees them.
  *
- * Kept separate from the project's own `src/rules` on purpose: the emulator models GitHub, so a
- * mistake in the client's validation must not be mirrored here and go unnoticed.
+ * The checks are written here again on purpose, apart from the project's own `src/rules`: the
+ * emulator models GitHub, so a mistake in the client's validation must not be mirrored here and go
+ * unnoticed. Only GitHub's published numbers are shared (one definition, src/rules/github-limits.ts);
+ * the emulator's tests pin them as literals.
  */
+import { MAX_ENVIRONMENT_NAME_LENGTH } from "../rules/github-limits";
 
-/** Largest decrypted secret value GitHub accepts: 48 KB. */
-export const MAX_SECRET_VALUE_BYTES = 48 * 1024;
-
-/** Most secrets one environment may hold. */
-export const MAX_SECRETS_PER_ENVIRONMENT = 100;
-
-/** Longest environment name GitHub accepts. */
-export const MAX_ENVIRONMENT_NAME_LENGTH = 255;
+export {
+  MAX_ENVIRONMENT_NAME_LENGTH,
+  MAX_SECRET_VALUE_BYTES,
+  MAX_SECRETS_PER_ENVIRONMENT,
+} from "../rules/github-limits";
 
 /** Why GitHub would refuse this secret name, or undefined if it is acceptable. */
 export function secretNameProblem(name: string): string | undefined {

@@ -3,7 +3,7 @@ import * as protobuf from "protobufjs";
 import { HEALTH_PROTO_TEXT, PLUGIN_PROTO_TEXT, PROTO_TEXT } from "./schema";
 
 /** A decoded protobuf message as a plain object (snake_case field names, as in the .proto). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- protobufjs decodes to untyped objects; each RPC handler reads the fields it declared in schema.ts
 export type Message = Record<string, any>;
 
 let root: protobuf.Root | undefined;

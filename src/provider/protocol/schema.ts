@@ -4,7 +4,9 @@
  * Only the messages and fields this provider reads or writes are declared: protobuf skips
  * unknown fields, so a subset with the published field numbers is wire compatible.
  * Field numbers and names come from Terraform's tfplugin6.8/6.9 protocol, go-plugin's
- * controller protocol and gRPC's health protocol.
+ * controller protocol and gRPC's health protocol. test/protocol-schema.test.ts checks every message,
+ * field name, field number and RPC of PROTO_TEXT against the tfplugin6 descriptor compiled into the
+ * `terraform` binary, so a typo here fails the suite instead of silently dropping a field on the wire.
  *
  * Kept as a string in a TS module (not a .proto file) so that Jest, the tsc build and the
  * single-file bundle all load it the same way, without file-system look-ups.
