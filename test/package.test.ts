@@ -138,7 +138,7 @@ test("the published types compile in a project with no @types/node and no DOM li
         "export { lib, testing };",
       ].join("\n"),
     );
-    const config = { target: "ES2020", module: "CommonJS", lib: ["es2020"], types: [], strict: true };
+    const config = { target: "ES2018", module: "CommonJS", lib: ["es2018"], types: [], strict: true };
     writeFileSync(
       join(dir, "tsconfig.json"),
       JSON.stringify({ compilerOptions: config, files: ["consumer.ts"] }),

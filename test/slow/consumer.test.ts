@@ -98,9 +98,9 @@ function tsconfig(extra: Record<string, unknown> = {}): string {
   return JSON.stringify(
     {
       compilerOptions: {
-        target: "ES2020",
+        target: "ES2018",
         module: "CommonJS",
-        lib: ["es2020"],
+        lib: ["es2018"],
         strict: true,
         declaration: true,
         outDir: "build",
