@@ -50,7 +50,8 @@ export class Workdir {
       execFile(
         "terraform",
         [...args, "-no-color"],
-        { cwd: this.dir, env, timeout: 300_000, maxBuffer: 64 << 20 },
+        // 20 min: an apply changing 1,000 scrypt-fingerprinted secrets exceeded 5 min at a load of 12 on 2 cores.
+        { cwd: this.dir, env, timeout: 1_200_000, maxBuffer: 64 << 20 },
         (error, stdout, stderr) => {
           const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
           if (error && !(args.includes("-detailed-exitcode") && error.code === 2)) {

@@ -1,10 +1,12 @@
-// npm run bench:profile — where a no-op plan's provider time goes, per resource.
-// Runs `terraform plan` over N existing secrets (default 500 over 5 environments, emulator without
-// latency) with the provider bundled unminified and started under `node --cpu-prof`, then sums the
-// self time of the busiest provider process by area (gRPC/TLS, protobuf, msgpack, fingerprints,
-// Octokit, our framework and resource code, GC, idle) and lists the heaviest functions.
+// npm run bench:profile — where the provider's time goes, per resource, in a no-op plan or in an
+// apply creating every secret. Runs `terraform plan` over N existing secrets (or `terraform apply`
+// creating them; default 500 over 5 environments, emulator without latency) with the provider
+// bundled unminified and started under `node --cpu-prof`, then sums the self time of the busiest
+// provider process by area (gRPC/TLS, protobuf, msgpack, fingerprints, Octokit, our framework and
+// resource code, GC, idle) and lists the heaviest functions. It also prints every provider process
+// Terraform started for the command: its CPU time and how long it lived.
 //
-//   npm run bench:profile -- [--secrets 500] [--mode keyed|scrypt] [--top 25]
+//   npm run bench:profile -- [--secrets 500] [--mode keyed|scrypt] [--operation plan|create] [--top 25]
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bundleProvider } from "../scripts/bundle-provider.mjs";
@@ -21,6 +23,11 @@ const args = Object.fromEntries(
 const SECRETS = Number(args.secrets ?? 500);
 const MODE = args.mode ?? "keyed";
 const TOP = Number(args.top ?? 25);
+const OPERATION = args.operation ?? "plan";
+if (OPERATION !== "plan" && OPERATION !== "create") {
+  console.error(`bench:profile: --operation takes plan or create, not ${OPERATION}`);
+  process.exit(2);
+}
 const ENVIRONMENTS = Math.max(5, Math.ceil(SECRETS / 100));
 
 const { writeProviderMirror, PROVIDER_SOURCE, NODE_OVERRIDE_ENV } = dist("mirror/index.js");
@@ -90,7 +97,7 @@ async function main() {
     });
     writeProviderMirror(dir.dir, { platforms: [platform()], bundlePath: out });
     await dir.run(["init"]);
-    await dir.run(["apply", "-auto-approve"]);
+    if (OPERATION === "plan") await dir.run(["apply", "-auto-approve"]);
     // node refuses --cpu-prof in NODE_OPTIONS: the launcher runs this wrapper as its node instead.
     const wrapper = join(profiles, "..", `node-cpu-prof-${process.pid}.sh`);
     writeFileSync(
@@ -100,7 +107,8 @@ async function main() {
     chmodSync(wrapper, 0o755);
     let elapsedMs;
     try {
-      ({ elapsedMs } = await dir.run(["plan", "-detailed-exitcode"], { [NODE_OVERRIDE_ENV]: wrapper }));
+      const command = OPERATION === "plan" ? ["plan", "-detailed-exitcode"] : ["apply", "-auto-approve"];
+      ({ elapsedMs } = await dir.run(command, { [NODE_OVERRIDE_ENV]: wrapper }));
     } finally {
       rmSync(wrapper, { force: true });
     }
@@ -125,12 +133,22 @@ async function main() {
     }
     const busy = [...byArea].filter(([a]) => a !== "idle").reduce((s, [, t]) => s + t, 0);
     console.log(
-      `no-op plan, ${SECRETS} secrets over ${ENVIRONMENTS} environments, ${MODE} fingerprints: terraform plan ${(elapsedMs / 1000).toFixed(2)} s; ` +
+      `${OPERATION === "plan" ? "no-op plan" : "apply creating every secret"}, ${SECRETS} secrets over ${ENVIRONMENTS} environments, ${MODE} fingerprints: terraform ${OPERATION === "plan" ? "plan" : "apply"} ${(elapsedMs / 1000).toFixed(2)} s; ` +
         `${parsed.length} provider processes; the busiest lived ${(wall / 1000).toFixed(2)} s, on CPU ${(busy / 1000).toFixed(2)} s ` +
         `(${(busy / SECRETS).toFixed(2)} ms per secret)\n`,
     );
+    const perProcess = parsed
+      .sort((a, b) => a.startTime - b.startTime)
+      .map(
+        (p) =>
+          `${(total(p, (n) => n.callFrame.functionName !== "(idle)") / 1000).toFixed(2)} s of ${((p.endTime - p.startTime) / 1e6).toFixed(2)} s`,
+      );
+    console.log(`provider processes in start order, CPU of lifetime: ${perProcess.join("; ")}\n`);
     console.log("| area | ms | per secret | share of CPU |\n|---|---|---|---|");
-    for (const [area, t] of [...byArea].sort((a, b) => b[1] - a[1]).filter(([a]) => a !== "idle")) {
+    for (const [area, t] of [...byArea]
+      .sort((a, b) => b[1] - a[1])
+      .filter(([a]) => a !== "idle")
+      .slice(0, TOP)) {
       console.log(
         `| ${area} | ${t.toFixed(0)} | ${(t / SECRETS).toFixed(3)} ms | ${((100 * t) / busy).toFixed(1)}% |`,
       );

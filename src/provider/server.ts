@@ -69,6 +69,8 @@ export async function serveProvider(def: ProviderDefinition<unknown>): Promise<v
   const server = new grpc.Server({
     "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
     "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
+    // channelz keeps per-call statistics for a debugging service nobody queries here.
+    "grpc.enable_channelz": 0,
   });
 
   let exiting = false;

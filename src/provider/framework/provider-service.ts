@@ -79,6 +79,12 @@ function response(diagnostics: Diagnostic[], fields: Message = {}): Message {
   return { ...fields, diagnostics: diagnostics.map(diagnosticToProto) };
 }
 
+/** What run() hands an RPC's body: its logger and its signal. */
+interface RpcScope {
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+}
+
 interface Resource {
   def: ResourceDefinition<unknown>;
   type: ObjectType;
@@ -94,6 +100,8 @@ export class ProviderService {
   private readonly resources = new Map<string, Resource>();
   private readonly providerType: ObjectType;
   private readonly stopController = new AbortController();
+  /** The signals of the RPCs running now, aborted together by StopProvider. */
+  private readonly inFlight = new Set<AbortController>();
   private configured: Promise<Configured> | undefined;
   /** From ConfigureProvider; ApplyResourceChange carries none of its own. */
   private capabilities: ClientCapabilities = { writeOnlyAttributesAllowed: false };
@@ -133,22 +141,20 @@ export class ProviderService {
   /** StopProvider: cancel in-flight and later work; Terraform is shutting down. */
   stop(): void {
     if (!this.stopController.signal.aborted) this.stopController.abort();
+    for (const controller of this.inFlight) controller.abort();
+    this.inFlight.clear();
   }
 
   // --- helpers ---------------------------------------------------------------------------------
 
-  private context(
-    rpc: string,
-    typeName: string | undefined,
-    callSignal?: AbortSignal,
-    capabilities?: Message,
-  ): ResourceContext {
-    const signal = callSignal
-      ? AbortSignal.any([this.stopController.signal, callSignal])
-      : this.stopController.signal;
+  /**
+   * One RPC's context. `scope` comes from run(): its logger and its signal, which aborts when
+   * Terraform cancels the call or stops the provider.
+   */
+  private context(scope: RpcScope, capabilities?: Message): ResourceContext {
     return {
-      logger: this.logger.with({ tf_rpc: rpc, tf_resource_type: typeName }),
-      signal,
+      logger: scope.logger,
+      signal: scope.signal,
       clientCapabilities: capabilities
         ? { writeOnlyAttributesAllowed: !!capabilities.write_only_attributes_allowed }
         : this.capabilities,
@@ -207,26 +213,43 @@ export class ProviderService {
       );
   }
 
-  /** Runs one RPC: logs it, and turns anything thrown into the response's diagnostics. */
+  /**
+   * Runs one RPC: logs it, and turns anything thrown into the response's diagnostics. The RPC's
+   * signal is one AbortController, aborted by the call's own signal or by StopProvider: not
+   * AbortSignal.any, which costs ~10x as much per call and leaves a weak reference to every
+   * combined signal in the long-lived stop signal, for the garbage collector to clear (measured in
+   * docs/PERFORMANCE.md: three RPCs per secret in a plan).
+   */
   private async run(
     rpc: string,
     typeName: string | undefined,
     summary: string,
-    body: () => Promise<Message>,
+    callSignal: AbortSignal | undefined,
+    body: (scope: RpcScope) => Promise<Message>,
   ): Promise<Message> {
     const started = Date.now();
-    const log = this.logger.with({ tf_rpc: rpc, tf_resource_type: typeName });
+    const logger = this.logger.with({ tf_rpc: rpc, tf_resource_type: typeName });
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    if (this.stopController.signal.aborted || callSignal?.aborted) abort();
+    else {
+      this.inFlight.add(controller);
+      callSignal?.addEventListener("abort", abort, { once: true });
+    }
     try {
-      const result = await body();
-      log.debug("rpc done", { duration_ms: Date.now() - started });
+      const result = await body({ logger, signal: controller.signal });
+      logger.debug("rpc done", { duration_ms: Date.now() - started });
       return result;
     } catch (error) {
       const diagnostics = thrownToDiagnostics(error, summary);
-      log.debug("rpc failed", {
+      logger.debug("rpc failed", {
         duration_ms: Date.now() - started,
         error_kind: isErrorObject(error) ? error.name : typeof error,
       });
       return response(diagnostics);
+    } finally {
+      this.inFlight.delete(controller);
+      callSignal?.removeEventListener("abort", abort);
     }
   }
 
@@ -264,93 +287,115 @@ export class ProviderService {
   }
 
   validateProviderConfig(req: Message, signal?: AbortSignal): Promise<Message> {
-    return this.run("ValidateProviderConfig", undefined, "Invalid provider configuration", async () => {
-      const config = decodeDynamicValue(req.config, this.providerType) ?? {};
-      const diagnostics = this.def.validate
-        ? await this.def.validate(config, this.context("ValidateProviderConfig", undefined, signal))
-        : [];
-      return response(diagnostics);
-    });
+    return this.run(
+      "ValidateProviderConfig",
+      undefined,
+      "Invalid provider configuration",
+      signal,
+      async (scope) => {
+        const config = decodeDynamicValue(req.config, this.providerType) ?? {};
+        const diagnostics = this.def.validate ? await this.def.validate(config, this.context(scope)) : [];
+        return response(diagnostics);
+      },
+    );
   }
 
   configureProvider(req: Message, signal?: AbortSignal): Promise<Message> {
-    return this.run("ConfigureProvider", undefined, "Provider configuration failed", async () => {
-      if (req.client_capabilities) {
-        this.capabilities = {
-          writeOnlyAttributesAllowed: !!req.client_capabilities.write_only_attributes_allowed,
-        };
-      }
-      const ctx = this.context("ConfigureProvider", undefined, signal);
-      const outcome = this.guarded("Provider configuration failed", () =>
-        this.def.configure(decodeDynamicValue(req.config, this.providerType) ?? {}, ctx),
-      );
-      // Resource calls arriving meanwhile wait for this same outcome.
-      this.configured = outcome.then(({ value, diagnostics }): Configured => {
-        const all = [...diagnostics, ...(value?.diagnostics ?? [])];
-        return hasErrors(all) ? { ok: false } : { ok: true, data: value?.data };
-      });
-      const { value, diagnostics } = await outcome;
-      return response([...diagnostics, ...(value?.diagnostics ?? [])]);
-    });
+    return this.run(
+      "ConfigureProvider",
+      undefined,
+      "Provider configuration failed",
+      signal,
+      async (scope) => {
+        if (req.client_capabilities) {
+          this.capabilities = {
+            writeOnlyAttributesAllowed: !!req.client_capabilities.write_only_attributes_allowed,
+          };
+        }
+        const ctx = this.context(scope);
+        const outcome = this.guarded("Provider configuration failed", () =>
+          this.def.configure(decodeDynamicValue(req.config, this.providerType) ?? {}, ctx),
+        );
+        // Resource calls arriving meanwhile wait for this same outcome.
+        this.configured = outcome.then(({ value, diagnostics }): Configured => {
+          const all = [...diagnostics, ...(value?.diagnostics ?? [])];
+          return hasErrors(all) ? { ok: false } : { ok: true, data: value?.data };
+        });
+        const { value, diagnostics } = await outcome;
+        return response([...diagnostics, ...(value?.diagnostics ?? [])]);
+      },
+    );
   }
 
   validateResourceConfig(req: Message, signal?: AbortSignal): Promise<Message> {
-    return this.run("ValidateResourceConfig", req.type_name, "Invalid resource configuration", async () => {
-      const resource = this.resource(req.type_name);
-      const config = decodeDynamicValue(req.config, resource.type) ?? {};
-      // Protocol 6.9+ sends capabilities here; with 6.8 (Terraform 1.11) the check waits for the plan.
-      const ctx = this.context("ValidateResourceConfig", req.type_name, signal, req.client_capabilities);
-      const diagnostics = req.client_capabilities ? this.writeOnlyNotAllowed(resource, config, ctx) : [];
-      if (resource.def.validate) diagnostics.push(...(await resource.def.validate(config, ctx)));
-      return response(diagnostics);
-    });
+    return this.run(
+      "ValidateResourceConfig",
+      req.type_name,
+      "Invalid resource configuration",
+      signal,
+      async (scope) => {
+        const resource = this.resource(req.type_name);
+        const config = decodeDynamicValue(req.config, resource.type) ?? {};
+        // Protocol 6.9+ sends capabilities here; with 6.8 (Terraform 1.11) the check waits for the plan.
+        const ctx = this.context(scope, req.client_capabilities);
+        const diagnostics = req.client_capabilities ? this.writeOnlyNotAllowed(resource, config, ctx) : [];
+        if (resource.def.validate) diagnostics.push(...(await resource.def.validate(config, ctx)));
+        return response(diagnostics);
+      },
+    );
   }
 
   upgradeResourceState(req: Message): Promise<Message> {
-    return this.run("UpgradeResourceState", req.type_name, "Cannot read the stored state", async () => {
-      const resource = this.resource(req.type_name);
-      const json = req.raw_state?.json as Uint8Array | undefined;
-      if (!json || json.length === 0) {
-        const legacy = req.raw_state?.flatmap && Object.keys(req.raw_state.flatmap).length > 0;
-        if (!legacy) return response([], { upgraded_state: this.encode(resource, null) });
-        throw new DiagnosticError(
-          errorDiagnostic(
-            "Unsupported state format",
-            "The stored state uses the legacy flatmap format, which this provider never wrote.",
-          ),
-        );
-      }
-      const raw: unknown = JSON.parse(Buffer.from(json).toString("utf8"));
-      const version = Number(req.version ?? 0);
-      const current = resource.def.version;
-      if (version > current) {
-        throw new DiagnosticError(
-          errorDiagnostic(
-            "State written by a newer provider",
-            `The stored state of this ${req.type_name} has schema version ${version}; this provider knows up to ${current}. Use the newer provider version.`,
-          ),
-        );
-      }
-      let value: ObjectValue | null;
-      if (raw === null) value = null;
-      else if (resource.def.upgradeState && version < current) {
-        value = objectFromRaw(
-          resource.def.upgradeState(raw as Record<string, unknown>, version),
-          resource.type,
-        );
-      } else value = objectFromRaw(raw, resource.type);
-      return response([], { upgraded_state: this.encode(resource, value) });
-    });
+    return this.run(
+      "UpgradeResourceState",
+      req.type_name,
+      "Cannot read the stored state",
+      undefined,
+      async () => {
+        const resource = this.resource(req.type_name);
+        const json = req.raw_state?.json as Uint8Array | undefined;
+        if (!json || json.length === 0) {
+          const legacy = req.raw_state?.flatmap && Object.keys(req.raw_state.flatmap).length > 0;
+          if (!legacy) return response([], { upgraded_state: this.encode(resource, null) });
+          throw new DiagnosticError(
+            errorDiagnostic(
+              "Unsupported state format",
+              "The stored state uses the legacy flatmap format, which this provider never wrote.",
+            ),
+          );
+        }
+        const raw: unknown = JSON.parse(Buffer.from(json).toString("utf8"));
+        const version = Number(req.version ?? 0);
+        const current = resource.def.version;
+        if (version > current) {
+          throw new DiagnosticError(
+            errorDiagnostic(
+              "State written by a newer provider",
+              `The stored state of this ${req.type_name} has schema version ${version}; this provider knows up to ${current}. Use the newer provider version.`,
+            ),
+          );
+        }
+        let value: ObjectValue | null;
+        if (raw === null) value = null;
+        else if (resource.def.upgradeState && version < current) {
+          value = objectFromRaw(
+            resource.def.upgradeState(raw as Record<string, unknown>, version),
+            resource.type,
+          );
+        } else value = objectFromRaw(raw, resource.type);
+        return response([], { upgraded_state: this.encode(resource, value) });
+      },
+    );
   }
 
   readResource(req: Message, signal?: AbortSignal): Promise<Message> {
-    return this.run("ReadResource", req.type_name, `Cannot read ${req.type_name}`, async () => {
+    return this.run("ReadResource", req.type_name, `Cannot read ${req.type_name}`, signal, async (scope) => {
       const resource = this.resource(req.type_name);
       const state = decodeDynamicValue(req.current_state, resource.type);
       const keep = { private: req.private };
       if (state === null) return response([], { ...keep, new_state: this.encode(resource, null) });
       const provider = await this.providerData();
-      const ctx = this.context("ReadResource", req.type_name, signal, req.client_capabilities);
+      const ctx = this.context(scope, req.client_capabilities);
       const { value, diagnostics } = await this.guarded(`Cannot read ${req.type_name}`, () =>
         resource.def.read({ state, provider }, ctx),
       );
@@ -363,51 +408,63 @@ export class ProviderService {
   }
 
   planResourceChange(req: Message, signal?: AbortSignal): Promise<Message> {
-    return this.run("PlanResourceChange", req.type_name, `Cannot plan ${req.type_name}`, async () => {
-      const resource = this.resource(req.type_name);
-      const prior = decodeDynamicValue(req.prior_state, resource.type);
-      const proposed = decodeDynamicValue(req.proposed_new_state, resource.type);
-      const config = decodeDynamicValue(req.config, resource.type);
-      const ctx = this.context("PlanResourceChange", req.type_name, signal, req.client_capabilities);
-      const refused = this.writeOnlyNotAllowed(resource, config, ctx);
-      if (refused.length > 0) return response(refused);
-      const provider = await this.providerData();
-      const priorPrivate = req.prior_private as Uint8Array | undefined;
-      const result = await resource.def.plan({ prior, proposed, config, provider, priorPrivate }, ctx);
-      const planned = withoutWriteOnly(result.planned, resource.writeOnly);
-      const replace =
-        prior && planned ? attributesForcingReplacement(resource.def.attributes, prior, planned) : [];
-      return response(result.diagnostics ?? [], {
-        planned_state: this.encode(resource, planned),
-        requires_replace: replace.map(attributePathToProto),
-        planned_private: result.plannedPrivate ?? req.prior_private,
-      });
-    });
+    return this.run(
+      "PlanResourceChange",
+      req.type_name,
+      `Cannot plan ${req.type_name}`,
+      signal,
+      async (scope) => {
+        const resource = this.resource(req.type_name);
+        const prior = decodeDynamicValue(req.prior_state, resource.type);
+        const proposed = decodeDynamicValue(req.proposed_new_state, resource.type);
+        const config = decodeDynamicValue(req.config, resource.type);
+        const ctx = this.context(scope, req.client_capabilities);
+        const refused = this.writeOnlyNotAllowed(resource, config, ctx);
+        if (refused.length > 0) return response(refused);
+        const provider = await this.providerData();
+        const priorPrivate = req.prior_private as Uint8Array | undefined;
+        const result = await resource.def.plan({ prior, proposed, config, provider, priorPrivate }, ctx);
+        const planned = withoutWriteOnly(result.planned, resource.writeOnly);
+        const replace =
+          prior && planned ? attributesForcingReplacement(resource.def.attributes, prior, planned) : [];
+        return response(result.diagnostics ?? [], {
+          planned_state: this.encode(resource, planned),
+          requires_replace: replace.map(attributePathToProto),
+          planned_private: result.plannedPrivate ?? req.prior_private,
+        });
+      },
+    );
   }
 
   applyResourceChange(req: Message, signal?: AbortSignal): Promise<Message> {
-    return this.run("ApplyResourceChange", req.type_name, `Cannot apply ${req.type_name}`, async () => {
-      const resource = this.resource(req.type_name);
-      const prior = decodeDynamicValue(req.prior_state, resource.type);
-      const planned = decodeDynamicValue(req.planned_state, resource.type);
-      const config = decodeDynamicValue(req.config, resource.type);
-      const action = prior === null ? "create" : planned === null ? "delete" : "update";
-      const summary = `Cannot ${action} ${req.type_name}`;
-      const provider = await this.providerData();
-      const ctx = this.context("ApplyResourceChange", req.type_name, signal);
-      const { value, diagnostics } = await this.guarded(summary, () =>
-        resource.def.apply({ prior, planned, config, provider }, ctx),
-      );
-      diagnostics.push(...(value?.diagnostics ?? []));
-      // A throw leaves things as they were: nothing created, or the prior object kept for a retry.
-      let newState = value ? value.newState : prior;
-      if (action === "delete" && !hasErrors(diagnostics)) newState = null;
-      newState = this.settleUnknowns(newState, diagnostics, "after apply");
-      return response(diagnostics, {
-        new_state: this.encode(resource, newState),
-        private: req.planned_private,
-      });
-    });
+    return this.run(
+      "ApplyResourceChange",
+      req.type_name,
+      `Cannot apply ${req.type_name}`,
+      signal,
+      async (scope) => {
+        const resource = this.resource(req.type_name);
+        const prior = decodeDynamicValue(req.prior_state, resource.type);
+        const planned = decodeDynamicValue(req.planned_state, resource.type);
+        const config = decodeDynamicValue(req.config, resource.type);
+        const action = prior === null ? "create" : planned === null ? "delete" : "update";
+        const summary = `Cannot ${action} ${req.type_name}`;
+        const provider = await this.providerData();
+        const ctx = this.context(scope);
+        const { value, diagnostics } = await this.guarded(summary, () =>
+          resource.def.apply({ prior, planned, config, provider }, ctx),
+        );
+        diagnostics.push(...(value?.diagnostics ?? []));
+        // A throw leaves things as they were: nothing created, or the prior object kept for a retry.
+        let newState = value ? value.newState : prior;
+        if (action === "delete" && !hasErrors(diagnostics)) newState = null;
+        newState = this.settleUnknowns(newState, diagnostics, "after apply");
+        return response(diagnostics, {
+          new_state: this.encode(resource, newState),
+          private: req.planned_private,
+        });
+      },
+    );
   }
 
   /**
@@ -439,23 +496,29 @@ export class ProviderService {
   }
 
   importResourceState(req: Message, signal?: AbortSignal): Promise<Message> {
-    return this.run("ImportResourceState", req.type_name, `Cannot import ${req.type_name}`, async () => {
-      const resource = this.resource(req.type_name);
-      const provider = await this.providerData();
-      const ctx = this.context("ImportResourceState", req.type_name, signal, req.client_capabilities);
-      const result = await resource.def.importState({ id: String(req.id ?? ""), provider }, ctx);
-      const diagnostics = [...(result.diagnostics ?? [])];
-      if (result.state === null || hasErrors(diagnostics)) return response(diagnostics);
-      const state = this.settleUnknowns(
-        objectFromRaw(result.state, resource.type),
-        diagnostics,
-        "in the imported state",
-      );
-      if (hasErrors(diagnostics)) return response(diagnostics);
-      return response(diagnostics, {
-        imported_resources: [{ type_name: req.type_name, state: this.encode(resource, state) }],
-      });
-    });
+    return this.run(
+      "ImportResourceState",
+      req.type_name,
+      `Cannot import ${req.type_name}`,
+      signal,
+      async (scope) => {
+        const resource = this.resource(req.type_name);
+        const provider = await this.providerData();
+        const ctx = this.context(scope, req.client_capabilities);
+        const result = await resource.def.importState({ id: String(req.id ?? ""), provider }, ctx);
+        const diagnostics = [...(result.diagnostics ?? [])];
+        if (result.state === null || hasErrors(diagnostics)) return response(diagnostics);
+        const state = this.settleUnknowns(
+          objectFromRaw(result.state, resource.type),
+          diagnostics,
+          "in the imported state",
+        );
+        if (hasErrors(diagnostics)) return response(diagnostics);
+        return response(diagnostics, {
+          imported_resources: [{ type_name: req.type_name, state: this.encode(resource, state) }],
+        });
+      },
+    );
   }
 
   async stopProvider(): Promise<Message> {
