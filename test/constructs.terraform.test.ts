@@ -19,6 +19,7 @@ import { EnvironmentSecret, GithubSecretsProvider, SecretValue } from "../src";
 import { sealSecret } from "../src/crypto";
 import { GithubEmulator } from "../src/testing";
 import { terraformIn } from "./helpers/cdktf-e2e";
+import { requireTerraform } from "./helpers/terraform";
 
 Testing.setupJest();
 jest.setTimeout(120_000);
@@ -42,6 +43,8 @@ let emulator: GithubEmulator;
 let cliConfig: string;
 
 beforeAll(async () => {
+  // Before the cdktf matchers run terraform themselves: a missing Terraform says what to install.
+  requireTerraform();
   emulator = await GithubEmulator.start({ repositories: { "acme/api": ["prod/eu", "staging"] } });
   // Terraform must not depend on the caller's CLI configuration (dev_overrides, mirrors).
   cliConfig = join(tmp, "empty.tfrc");

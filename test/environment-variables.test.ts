@@ -1,5 +1,6 @@
-// Environment variables: the emulator's routes over HTTP, the construct at synth, and the
-// ghsecrets_environment_variable lifecycle with the real terraform (create, drift, delete, import).
+// Environment variables: the emulator's routes over HTTP, the construct at synth, and its
+// importExisting() planned by the real terraform. The resource's lifecycle (create, drift, deletion
+// outside, import, diagnostics) is in the fast tier: test/resource-environment-variable.test.ts.
 import "cdktf/lib/testing/adapters/jest";
 import { Testing } from "cdktf";
 import { EnvironmentVariable, EnvironmentVariableResource } from "../src";
@@ -100,32 +101,6 @@ describe("with terraform", () => {
     if (importExisting) variable.importExisting();
     return e2e.synth(stack);
   }
-
-  test("create, no-op, drift restored, deleted outside recreated, destroy twice", async () => {
-    const dir = variableStack("vars", "eu-west-1");
-    await e2e.terraform(dir, "init", "-input=false");
-    await e2e.terraform(dir, "apply", "-input=false", "-auto-approve");
-    expect(e2e.emulator.getVariableValue("acme/api", "prod/eu", "DEPLOY_REGION")).toBe("eu-west-1");
-    expect((await e2e.terraform(dir, "plan", "-input=false", "-detailed-exitcode")).code).toBe(0);
-
-    e2e.emulator.setVariableOutOfBand("acme/api", "prod/eu", "DEPLOY_REGION", "us-east-1");
-    const drift = await e2e.terraform(dir, "plan", "-input=false", "-detailed-exitcode");
-    expect(drift.code).toBe(2);
-    expect(drift.stdout).toMatch(/~ value\s+= "us-east-1" -> "eu-west-1"/);
-    await e2e.terraform(dir, "apply", "-input=false", "-auto-approve");
-    expect(e2e.emulator.getVariableValue("acme/api", "prod/eu", "DEPLOY_REGION")).toBe("eu-west-1");
-
-    e2e.emulator.deleteVariableOutOfBand("acme/api", "prod/eu", "DEPLOY_REGION");
-    const gone = await e2e.terraform(dir, "plan", "-input=false");
-    expect(gone.stdout).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
-    await e2e.terraform(dir, "apply", "-input=false", "-auto-approve");
-    expect(e2e.emulator.getVariableValue("acme/api", "prod/eu", "DEPLOY_REGION")).toBe("eu-west-1");
-
-    // Gone by the time destroy runs (no refresh): still a success.
-    e2e.emulator.deleteVariableOutOfBand("acme/api", "prod/eu", "DEPLOY_REGION");
-    await e2e.terraform(dir, "destroy", "-input=false", "-auto-approve", "-refresh=false");
-    expect(e2e.emulator.getVariableValue("acme/api", "prod/eu", "DEPLOY_REGION")).toBeUndefined();
-  });
 
   test("importExisting adopts a variable: an import, and an update only when the value differs", async () => {
     e2e.emulator.setVariableOutOfBand("acme/api", "prod/eu", "DEPLOY_REGION", "eu-west-1");

@@ -1,5 +1,7 @@
 // exclusive: true with the real terraform against the emulator: undeclared secrets are planned as
-// deletions and deleted; secrets declared elsewhere in the app are kept; later drift shows up.
+// deletions and deleted; secrets declared elsewhere in the app are kept; later drift shows up; the
+// plan's JSON has the shape the plan report reads. The set resource's own cases (creation deletes
+// nothing, destroy deletes nothing, diagnostics) are in test/resource-environment-secret-set.test.ts.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import "cdktf/lib/testing/adapters/jest";
@@ -7,7 +9,6 @@ import { TerraformStack, Testing } from "cdktf";
 import { EnvironmentSecret, EnvironmentSecrets, SecretValue } from "../src";
 import { EXIT_DELETES, planReportCommand } from "../src/report";
 import { useCdktfE2e } from "./helpers/cdktf-e2e";
-import { providerConfig, TerraformDir } from "./helpers/terraform";
 
 jest.setTimeout(180_000);
 
@@ -137,40 +138,4 @@ test("declared_secrets holds every name the app declares for the environment", (
     declared_secrets: string[];
   }>;
   expect(sets.map((s) => s.declared_secrets)).toEqual([["DB_PASSWORD", "KEEP"]]);
-});
-
-test("HCL: creating a set deletes nothing and warns; the next plan shows the deletions; destroy deletes nothing", async () => {
-  e2e.emulator.addEnvironment("acme/api", "hcl");
-  e2e.emulator.setSecretOutOfBand("acme/api", "hcl", "OLD", "x");
-  e2e.emulator.setSecretOutOfBand("acme/api", "hcl", "KEPT", "x");
-  const tf = new TerraformDir("exclusive-hcl", { GITHUB_API_URL: e2e.emulator.url });
-  try {
-    tf.writeConfig(
-      providerConfig(
-        {},
-        {
-          resource: {
-            ghsecrets_environment_secret_set: {
-              hcl: { repository: "acme/api", environment: "hcl", declared_secrets: ["kept"] },
-            },
-          },
-        },
-      ),
-    );
-    await tf.ok(["init", "-input=false"]);
-    const created = await tf.ok(["apply", "-input=false", "-auto-approve"]);
-    expect(created.stdout).toContain("1 secret(s) not declared are left in place by this apply");
-    expect(created.stdout).toContain('acme/api, environment "hcl": OLD.');
-    expect(names("hcl")).toEqual(["KEPT", "OLD"]);
-
-    const next = await tf.ok(["plan", "-input=false", "-detailed-exitcode"], {}, 2);
-    expect(next.stdout).toContain('- "OLD"');
-    await tf.ok(["apply", "-input=false", "-auto-approve"]);
-    expect(names("hcl")).toEqual(["KEPT"]);
-
-    await tf.ok(["destroy", "-input=false", "-auto-approve"]);
-    expect(names("hcl")).toEqual(["KEPT"]);
-  } finally {
-    tf.remove();
-  }
 });

@@ -1,7 +1,8 @@
 /**
  * value_env + value_json_key (SecretValue.fromJsonEnv) end to end: one environment variable holding
  * a JSON object of every value, as GitHub Actions' `toJSON(secrets)` gives it. What GitHub receives,
- * what a change of one member plans, and the diagnostics, which never echo the variable's content.
+ * and how a real saved plan of a changed member reads in the plan report. The diagnostics, which
+ * never echo the variable's content, are in the fast tier (test/resource-environment-secret.test.ts).
  */
 import { planReportCommand } from "../src/report";
 import { GithubEmulator } from "../src/testing";
@@ -59,53 +60,4 @@ test("each secret gets its member; one member changed plans one update; a new me
 
   await tf.ok(["apply", "-auto-approve"], allSecrets({ DB_PASSWORD: "db-2", API_KEY: "api-1" }));
   expect(emulator.getSecretValue(REPO, "production", "DB_PASSWORD")).toBe("db-2");
-});
-
-test("a missing member, content that is not a JSON object, a non-string member: plan errors naming variable and key only", async () => {
-  const missing = await tf.run(["plan"], allSecrets({ API_KEY: "api-1" }));
-  expect(missing.code).toBe(1);
-  expect(missing.stderr).toContain('Environment variable REPOSITORY_SECRETS has no member "DB_PASSWORD"');
-  expect(missing.stderr).toContain("create the repository secret DB_PASSWORD");
-  expect(missing.stderr).not.toContain("api-1");
-
-  const notJson = await tf.run(["plan"], { REPOSITORY_SECRETS: "DB_PASSWORD=hunter2-not-json" });
-  expect(notJson.code).toBe(1);
-  expect(notJson.stderr).toContain("Environment variable REPOSITORY_SECRETS does not hold JSON");
-  expect(notJson.stderr).not.toContain("hunter2");
-
-  const array = await tf.run(["plan"], { REPOSITORY_SECRETS: '["hunter2"]' });
-  expect(array.stderr).toContain("does not hold a JSON object");
-  expect(array.stderr).not.toContain("hunter2");
-
-  const number = await tf.run(["plan"], {
-    REPOSITORY_SECRETS: JSON.stringify({ DB_PASSWORD: 4242, API_KEY: "a" }),
-  });
-  expect(number.stderr).toContain('Member "DB_PASSWORD" of REPOSITORY_SECRETS is not a string');
-  expect(number.stderr).not.toContain("4242");
-});
-
-test("value_json_key without value_env is refused at validate, pointing at the attribute", async () => {
-  const lone = new TerraformDir("json-env-lone", {
-    GITHUB_API_URL: emulator.url,
-    GITHUB_TOKEN: emulator.token,
-  });
-  try {
-    lone.writeConfig(
-      providerConfig({
-        db: {
-          repository: REPO,
-          environment: "production",
-          secret_name: "DB",
-          value_json_key: "DB",
-          value: "x",
-        },
-      }),
-    );
-    await lone.ok(["init"]);
-    const result = await lone.run(["validate"]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain("value_json_key needs value_env");
-  } finally {
-    lone.remove();
-  }
 });

@@ -1,6 +1,9 @@
 /**
- * A green plan means the apply can succeed (issue 7, item 6): what can be checked before a write is
- * refused at plan time, with the real terraform against the emulator.
+ * A green plan means the apply can succeed (issue 7, item 6), for the checks that rest on Terraform
+ * itself: on its walk sending every resource's plan to one provider process (duplicates, the limit
+ * per environment) and on a saved plan carrying the refresh's private data to the apply. The checks
+ * of one resource (environment, repository, credentials, sealed values, empty values) are in the
+ * fast tier: test/resource-environment-secret.test.ts.
  */
 import { GithubEmulator } from "../src/testing";
 import { providerConfig, requireTerraform, type RunResult, TerraformDir } from "./helpers/terraform";
@@ -47,36 +50,6 @@ afterAll(async () => {
   await emulator?.stop();
 });
 
-describe("the environment, the repository and the credentials are checked at plan", () => {
-  test("an environment that does not exist", async () => {
-    const result = await plan({ a: secret("A", { environment: "nope" }) });
-    expect(result.code).toBe(1);
-    expect(flat(result)).toMatch(/environment "nope" does not exist in acme\/api/i);
-  });
-
-  test("a repository that does not exist (or these credentials cannot see)", async () => {
-    const result = await plan({ a: secret("A", { repository: "acme/nothing" }) });
-    expect(result.code).toBe(1);
-    expect(flat(result)).toMatch(/acme\/nothing/);
-    expect(flat(result)).toMatch(/repository/i);
-  });
-
-  test("a wrong token", async () => {
-    const result = await plan({ a: secret("A") }, { GITHUB_TOKEN: "ghp_wrong" });
-    expect(result.code).toBe(1);
-    expect(flat(result)).toMatch(/credentials|token/i);
-  });
-
-  test("one listing per environment, shared by all its secrets", async () => {
-    emulator.resetRequestCounts();
-    const result = await plan({ a: secret("A"), b: secret("B"), c: secret("C") });
-    expect(result.code).toBe(2);
-    expect(emulator.requestCounts()).toEqual({
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets": 1,
-    });
-  });
-});
-
 test("the same secret declared twice (letter case aside) is refused, naming both spellings", async () => {
   const result = await plan({ first: secret("DB_PASSWORD"), second: secret("db_password") });
   expect(result.code).toBe(1);
@@ -99,41 +72,6 @@ test("more than 100 secrets in one environment, counting those that exist, is re
   for (let i = 0; i < 5; i++) fits[`n${i}`] = secret(`NEW_${i}`, { environment: "full" });
   for (let i = 0; i < 20; i++) fits[`e${i}`] = secret(`EXISTING_${i}`, { environment: "full" });
   expect((await plan(fits)).code).toBe(2);
-});
-
-test.each([
-  ["not base64", "not base64!!"],
-  ["too short for a sealed box", Buffer.alloc(20).toString("base64")],
-])("an encrypted_value that is %s is refused at plan", async (_, encrypted) => {
-  const result = await plan({
-    a: { repository: REPO, environment: ENV, secret_name: "SEALED", encrypted_value: encrypted, key_id: "1" },
-  });
-  expect(result.code).toBe(1);
-  expect(flat(result)).toMatch(/encrypted_value/);
-});
-
-describe("an empty value", () => {
-  test("from value_env is refused, naming the variable", async () => {
-    const result = await plan({ a: secret("EMPTY") }, { PLAN_VALUE: "" });
-    expect(result.code).toBe(1);
-    expect(flat(result)).toMatch(/environment variable PLAN_VALUE \(value_env\) is empty/);
-    expect(flat(result)).toMatch(/allow_empty/);
-  });
-
-  test("is written when allow_empty = true", async () => {
-    tf.writeConfig(providerConfig({ a: secret("EMPTY", { allow_empty: true }) }));
-    await tf.ok(["apply", "-auto-approve"], { PLAN_VALUE: "" });
-    expect(emulator.getSecretValue(REPO, ENV, "EMPTY")).toBe("");
-  });
-});
-
-test("a secret deleted outside Terraform is named in the plan", async () => {
-  tf.writeConfig(providerConfig({ gone: secret("GONE") }));
-  await tf.ok(["apply", "-auto-approve"]);
-  emulator.deleteSecretOutOfBand(REPO, ENV, "GONE");
-  const result = await plan({ gone: secret("GONE") });
-  expect(result.code).toBe(2);
-  expect(flat(result)).toMatch(/GONE was deleted outside Terraform/);
 });
 
 test("a value_env changed between plan -out and apply: a clear error, nothing written", async () => {

@@ -1,16 +1,12 @@
 // Shared set-up of the suites that synthesize cdktf stacks and run the real terraform on them against
 // the emulator in this process (terraform runs asynchronously, so the emulator keeps answering).
-import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { type App, LocalBackend, TerraformStack, Testing } from "cdktf";
 import { GithubSecretsProvider } from "../../src";
 import { GithubEmulator } from "../../src/testing";
-import { requireTerraform } from "./terraform";
+import { requireTerraform, runTerraform } from "./terraform";
 import { useTestTmp } from "./test-tmp";
-
-const run = promisify(execFile);
 
 export interface CdktfE2e {
   readonly emulator: GithubEmulator;
@@ -78,20 +74,15 @@ export function useCdktfE2e(
   };
 }
 
-/** Terraform in a stack directory, without blocking this process (the emulator may run in it). */
+/**
+ * Terraform in a stack directory, without blocking this process (the emulator may run in it), with the
+ * environment useCdktfE2e set up; throws with its output unless the exit code is 0 (or 2 with
+ * -detailed-exitcode).
+ */
 export async function terraformIn(dir: string, ...args: string[]): Promise<{ stdout: string; code: number }> {
-  try {
-    const { stdout } = await run("terraform", [...args, "-no-color"], {
-      cwd: dir,
-      env: process.env,
-      timeout: 90_000,
-    });
-    return { stdout, code: 0 };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    if (e.code === 2 && args.includes("-detailed-exitcode")) return { stdout: e.stdout ?? "", code: 2 };
-    throw new Error(`terraform ${args.join(" ")} failed (${e.code}):\n${e.stdout}\n${e.stderr}`, {
-      cause: error,
-    });
+  const result = await runTerraform(args, { cwd: dir, timeoutMs: 90_000 });
+  if (result.code === 0 || (result.code === 2 && args.includes("-detailed-exitcode"))) {
+    return { stdout: result.stdout, code: result.code };
   }
+  throw new Error(`terraform ${args.join(" ")} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
 }

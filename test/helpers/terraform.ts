@@ -1,5 +1,13 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join, resolve } from "node:path";
 import { writeProviderMirror } from "../../src/mirror";
 
@@ -7,16 +15,22 @@ export const PROVIDER_SOURCE = "cdktf-github-secrets.local/ghsecrets/ghsecrets";
 export const REPO_ROOT = resolve(__dirname, "..", "..");
 export const TMP_ROOT = join(REPO_ROOT, ".tmp");
 
+/** Terraform's version, once per test file: every runner below checks it before its first run. */
+let checkedVersion: string | undefined;
+
 /**
- * Fails (never skips) when Terraform >= 1.11 is missing: the end-to-end suites are the point.
+ * Fails (never skips) when Terraform >= 1.11 is missing, saying what to install: the end-to-end
+ * suites are the point. The one place the version is checked; `runTerraform` calls it.
  */
 export function requireTerraform(): string {
+  if (checkedVersion) return checkedVersion;
   let version: string;
   try {
     const out = execFileSync("terraform", ["version", "-json"], {
       encoding: "utf8",
       env: { ...process.env, CHECKPOINT_DISABLE: "1" },
       stdio: ["ignore", "pipe", "ignore"],
+      timeout: 30_000,
     });
     version = (JSON.parse(out) as { terraform_version: string }).terraform_version;
   } catch {
@@ -26,9 +40,11 @@ export function requireTerraform(): string {
   }
   const [major, minor] = version.split(".").map(Number);
   if (!(major > 1 || (major === 1 && minor >= 11))) {
-    throw new Error(`Terraform ${version} is too old: install Terraform >= 1.11 to run the end-to-end tests`);
+    throw new Error(
+      `Terraform ${version} is too old: install Terraform >= 1.11 (write-only attributes need it) to run the end-to-end tests`,
+    );
   }
-  return version;
+  return (checkedVersion = version);
 }
 
 /** The platform directory name Terraform uses on this machine. */
@@ -73,6 +89,98 @@ export function collectBounded(child: ChildProcess, timeoutMs: number): Promise<
   });
 }
 
+export interface TerraformRun {
+  /** The working directory terraform starts in (where it looks for terraform.d/plugins). */
+  cwd: string;
+  /** Added to the caller's environment after the hygiene below; an undefined value unsets a variable. */
+  env?: Record<string, string | undefined>;
+  /** The CLI configuration file; default: the caller's TF_CLI_CONFIG_FILE. */
+  cliConfig?: string;
+  /** Killed with its process group after this long (default 120 s). */
+  timeoutMs?: number;
+  /** Add -no-color after the subcommand (default true; `providers lock` refuses it). */
+  noColor?: boolean;
+}
+
+/**
+ * The environment every terraform run gets: the caller's, without what would change the outcome
+ * (the caller's log settings, plugin cache and data directory), offline and non-interactive.
+ */
+export function terraformEnv(
+  extra: Record<string, string | undefined> = {},
+  cliConfig?: string,
+): Record<string, string> {
+  const merged: Record<string, string | undefined> = { ...process.env };
+  for (const key of Object.keys(merged)) if (key.startsWith("TF_LOG")) delete merged[key];
+  Object.assign(merged, {
+    CHECKPOINT_DISABLE: "1",
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    TF_PLUGIN_CACHE_DIR: undefined,
+    TF_DATA_DIR: undefined,
+    ...(cliConfig ? { TF_CLI_CONFIG_FILE: cliConfig } : {}),
+    ...extra,
+  });
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(merged)) if (value !== undefined) env[key] = value;
+  return env;
+}
+
+/**
+ * The one way tests start terraform: checks its version first (failing with what to install), in its
+ * own process group (`detached`), as a shell would for a foreground job: `process.kill(-child.pid,
+ * "SIGINT")` then reaches Terraform and its providers, like Ctrl-C. Bounded by `timeoutMs`.
+ */
+export function startTerraform(
+  args: string[],
+  options: TerraformRun,
+): { child: ChildProcess; result: Promise<RunResult> } {
+  requireTerraform();
+  const withColor = options.noColor === false ? args : [...args.slice(0, 1), "-no-color", ...args.slice(1)];
+  const child = spawn("terraform", withColor, {
+    cwd: options.cwd,
+    env: terraformEnv(options.env, options.cliConfig),
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return { child, result: collectBounded(child, options.timeoutMs ?? 120_000) };
+}
+
+/** Runs terraform to the end (see startTerraform); never throws on a non-zero exit. */
+export function runTerraform(args: string[], options: TerraformRun): Promise<RunResult> {
+  return startTerraform(args, options).result;
+}
+
+/** Runs terraform and expects exit code `expected` (0 by default), with its output in the failure. */
+export async function terraformOk(args: string[], options: TerraformRun, expected = 0): Promise<RunResult> {
+  const result = await runTerraform(args, options);
+  if (result.code !== expected) {
+    throw new Error(
+      `terraform ${args.join(" ")} exited ${result.code}, expected ${expected}\n${result.stdout}\n${result.stderr}`,
+    );
+  }
+  return result;
+}
+
+/**
+ * Provider processes (of this project's bundle) that Terraform started in `dir`, found through
+ * /proc/<pid>/cwd (Linux): after a run, none may be left.
+ */
+export function providerProcessesIn(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/cwd`) !== dir) continue;
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("ghsecrets-provider"))
+        pids.push(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return pids;
+}
+
 /** A Terraform working directory with the bundled provider as its implicit local mirror. */
 export class TerraformDir {
   readonly dir: string;
@@ -103,52 +211,27 @@ export class TerraformDir {
     return this.start(args, extraEnv, timeoutMs).result;
   }
 
-  /**
-   * Starts terraform in its own process group (`detached`), as a shell would for a foreground job:
-   * `process.kill(-child.pid, "SIGINT")` then reaches Terraform and its providers, like Ctrl-C.
-   */
+  /** Starts terraform in this directory (see startTerraform). */
   start(
     args: string[],
     extraEnv: Record<string, string | undefined> = {},
     timeoutMs = 120_000,
   ): { child: ChildProcess; result: Promise<RunResult> } {
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries({
-      ...process.env,
-      CHECKPOINT_DISABLE: "1",
-      TF_IN_AUTOMATION: "1",
-      TF_INPUT: "0",
-      TF_CLI_CONFIG_FILE: this.cliConfig,
-      TF_PLUGIN_CACHE_DIR: undefined,
-      TF_LOG: undefined,
-      ...this.env,
-      ...extraEnv,
-    })) {
-      if (value !== undefined) env[key] = value;
-    }
-    const child = spawn("terraform", [...args.slice(0, 1), "-no-color", ...args.slice(1)], {
+    return startTerraform(args, {
       cwd: this.dir,
-      env,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
+      cliConfig: this.cliConfig,
+      env: { ...this.env, ...extraEnv },
+      timeoutMs,
     });
-    const result = collectBounded(child, timeoutMs);
-    return { child, result };
   }
 
   /** Runs and expects exit code `expected` (0 by default), with terraform's output in the failure. */
-  async ok(
-    args: string[],
-    extraEnv: Record<string, string | undefined> = {},
-    expected = 0,
-  ): Promise<RunResult> {
-    const result = await this.run(args, extraEnv);
-    if (result.code !== expected) {
-      throw new Error(
-        `terraform ${args.join(" ")} exited ${result.code}, expected ${expected}\n${result.stdout}\n${result.stderr}`,
-      );
-    }
-    return result;
+  ok(args: string[], extraEnv: Record<string, string | undefined> = {}, expected = 0): Promise<RunResult> {
+    return terraformOk(
+      args,
+      { cwd: this.dir, cliConfig: this.cliConfig, env: { ...this.env, ...extraEnv } },
+      expected,
+    );
   }
 
   async stateJson(): Promise<{

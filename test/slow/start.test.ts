@@ -6,8 +6,8 @@
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { GithubEmulator } from "../src/testing";
-import { requireTerraform, REPO_ROOT, TMP_ROOT } from "./helpers/terraform";
+import { GithubEmulator } from "../../src/testing";
+import { requireTerraform, REPO_ROOT, TMP_ROOT } from "../helpers/terraform";
 
 jest.setTimeout(240_000);
 
