@@ -3,7 +3,7 @@
 // or peer, every runtime dependency is used, and the published types need no `@types/node`.
 import { execFileSync } from "node:child_process";
 import { builtinModules } from "node:module";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, posix } from "node:path";
 
 const ROOT = join(__dirname, "..");
@@ -122,4 +122,47 @@ test("the license, the docs the README links, and no pointer outside the reposit
       shared: false,
     });
   }
+});
+
+test("the published types compile in a project with no @types/node and no DOM lib", () => {
+  // The consumer's view: a tsconfig whose lib is plain ECMAScript and that loads no @types package,
+  // so a global such as `URL` or `Buffer` in a shipped declaration is an error, as it is for them.
+  mkdirSync(join(ROOT, ".tmp"), { recursive: true });
+  const dir = mkdtempSync(join(ROOT, ".tmp", "types-"));
+  try {
+    writeFileSync(
+      join(dir, "consumer.ts"),
+      [
+        `import * as lib from ${JSON.stringify(join(ROOT, "dist", "index"))};`,
+        `import * as testing from ${JSON.stringify(join(ROOT, "dist", "testing"))};`,
+        "export { lib, testing };",
+      ].join("\n"),
+    );
+    const config = { target: "ES2018", module: "CommonJS", lib: ["es2018"], types: [], strict: true };
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: config, files: ["consumer.ts"] }),
+    );
+    let output = "";
+    try {
+      execFileSync(join(ROOT, "node_modules", ".bin", "tsc"), ["-p", dir, "--noEmit"], {
+        encoding: "utf8",
+        timeout: 120_000,
+      });
+    } catch (error) {
+      output = (error as { stdout?: string }).stdout ?? String(error);
+    }
+    expect(output).toBe("");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("no shipped module names cdktf or cdktn in a require: an app on either one runs", () => {
+  // The library is the app's, chosen at run time by dist/constructs/cdk.js (a computed require); a
+  // module requiring "cdktf" by name fails in an app that has only cdktn.
+  const loaders = [...js.reached].filter((file) =>
+    /\brequire\(["']cdkt[fn](\/[^"']*)?["']\)/.test(readFileSync(join(ROOT, file), "utf8")),
+  );
+  expect(loaders).toEqual([]);
 });

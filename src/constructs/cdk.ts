@@ -9,6 +9,7 @@
  * against `cdktf` aliased to `cdktn`); the API is the same.
  */
 import { realpathSync } from "node:fs";
+import type { IConstruct } from "constructs";
 import type * as Cdk from "cdktf";
 import type * as Synthesizer from "cdktf/lib/synthesize/synthesizer";
 
@@ -104,5 +105,12 @@ export type TerraformStack = Cdk.TerraformStack;
 export type TerraformVariable = Cdk.TerraformVariable;
 export type Token = Cdk.Token;
 export type { ISynthesisSession, TerraformMetaArguments } from "cdktf";
+/** What `addCustomSynthesis` calls at synth (cdktf's `ICustomSynthesis`). */
+export interface CustomSynthesis {
+  onSynthesize(session: Cdk.ISynthesisSession): void;
+}
 // Not re-exported from the package root, but public API since cdktf 0.15 (TerraformAsset uses it).
-export const { addCustomSynthesis } = synthesizer;
+// Typed here rather than inferred: the published declarations then name only "cdktf" itself, so the
+// README's `"paths": { "cdktf": ["./node_modules/cdktn"] }` is all a plain cdktn app needs to type-check.
+export const addCustomSynthesis: (construct: IConstruct, synthesis: CustomSynthesis) => void =
+  synthesizer.addCustomSynthesis;

@@ -24,7 +24,8 @@ export class ValidationError extends Error {
   /** Each problem on its own, already saying how to fix it. */
   public readonly problems: readonly string[];
 
-  constructor(where: string, problems: readonly string[], options?: ErrorOptions) {
+  // Not `ErrorOptions`: that type is in lib es2022, and a consumer on cdktf init's es2018 lib lacks it.
+  constructor(where: string, problems: readonly string[], options?: { readonly cause?: unknown }) {
     super(
       problems.length === 1
         ? `${where}: ${problems[0]}`

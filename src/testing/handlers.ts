@@ -1,6 +1,6 @@
 import { secretNameProblem } from "./github-rules";
 import { HttpError, Reply, errorReply, notFound } from "./replies";
-import { commentBody, commentJson, listPage, positiveId } from "./issue-comments";
+import { commentBody, commentJson, positiveId } from "./issue-comments";
 import { openSealedValue, publicKeyBase64 } from "./keys";
 import { pageOf } from "./pagination";
 import { ROUTE, RouteTemplate } from "./routes";
@@ -207,7 +207,11 @@ function deleteSecret(ctx: HandlerContext): Reply {
 function listIssueComments(ctx: HandlerContext): Reply {
   const issue = positiveId(ctx.params.issue_number);
   if (issue === undefined) return notFound();
-  return listPage(ctx.baseUrl, ctx.requestUrl, ctx.store.comments.of(ctx.repo, issue));
+  // Paged here, not in issue-comments.ts: the store's declarations (reached from the package's
+  // testing export) then mention no `URL`, a global a consumer without @types/node does not have.
+  const page = pageOf(ctx.store.comments.of(ctx.repo, issue), ctx.requestUrl);
+  const reply: Reply = { status: 200, body: page.items.map((c) => commentJson(ctx.baseUrl, c)) };
+  return page.link ? { ...reply, headers: { link: page.link } } : reply;
 }
 
 async function createIssueComment(ctx: HandlerContext): Promise<Reply> {

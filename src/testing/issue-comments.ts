@@ -1,5 +1,4 @@
 import { errorReply, type Reply } from "./replies";
-import { pageOf } from "./pagination";
 import type { RepositoryRecord } from "./store";
 import { isoSeconds } from "./time";
 
@@ -88,10 +87,4 @@ export function commentBody(json: unknown): string | Reply {
     );
   }
   return body;
-}
-
-export function listPage(baseUrl: string, requestUrl: URL, comments: IssueCommentRecord[]): Reply {
-  const page = pageOf(comments, requestUrl);
-  const reply: Reply = { status: 200, body: page.items.map((c) => commentJson(baseUrl, c)) };
-  return page.link ? { ...reply, headers: { link: page.link } } : reply;
 }
