@@ -16,7 +16,9 @@ import { reportStartupFailure } from "./startup-failure";
  * - undici's HTTP parser is WebAssembly, which V8 otherwise recompiles with TurboFan in the
  *   background at the first request: -23 MiB, no measurable slowdown;
  * - a young generation that does not grow past its first size (1 MiB semi-spaces instead of up
- *   to 8 MiB): -4 MiB; a plan allocates little that lives long.
+ *   to 8 MiB): -4 MiB there, and -28 MiB (110 -> 82 MiB, no measurable CPU cost) on a 500-secret
+ *   plan measured with the corrected recorder (docs/PERFORMANCE.md); a plan allocates little that
+ *   lives long.
  * Set after the handshake, not as node flags: any V8 flag on the command line makes node compile
  * its own start-up code again (measured +15 ms to the handshake line).
  */
