@@ -14,6 +14,7 @@ import {
   consumerWorkDir,
   createConsumerProject,
   installConsumerProject,
+  oneSecretApp,
   packLibrary,
   removeWorkDir,
   runOk,
@@ -29,19 +30,7 @@ const REPO = "acme/api";
 const ENV = "production";
 const VALUE = "cdktf-cli-plaintext-4Kq-value";
 
-const MAIN_JS = `const { App, TerraformStack } = require("cdktf");
-const { EnvironmentSecret, SecretValue } = require("cdktf-github-secrets");
-
-const app = new App();
-const stack = new TerraformStack(app, "secrets");
-new EnvironmentSecret(stack, "db", {
-  repository: "${REPO}",
-  environment: "${ENV}",
-  secretName: "DB_PASSWORD",
-  value: SecretValue.fromEnv("DB_PASSWORD"),
-});
-app.synth();
-`;
+const MAIN_JS = oneSecretApp({ commonJs: true, repository: REPO, environment: ENV });
 
 let work: string;
 let project: string;

@@ -18,6 +18,7 @@ import {
   consumerWorkDir,
   createConsumerProject,
   installConsumerProject,
+  oneSecretApp,
   packLibrary,
   removeWorkDir,
   run,
@@ -65,22 +66,6 @@ const FLAVORS: readonly Flavor[] = [
     absent: ["cdktf"],
   },
 ];
-
-function mainTs(importFrom: string): string {
-  return `import { App, TerraformStack } from "${importFrom}";
-import { EnvironmentSecret, SecretValue } from "cdktf-github-secrets";
-
-const app = new App();
-const stack = new TerraformStack(app, "secrets");
-new EnvironmentSecret(stack, "db", {
-  repository: "${REPO}",
-  environment: "${ENV}",
-  secretName: "DB_PASSWORD",
-  value: SecretValue.fromEnv("DB_PASSWORD"),
-});
-app.synth();
-`;
-}
 
 // What a consumer's test of its own stack imports: the emulator from the testing export.
 const EMULATOR_TS = `import { GithubEmulator } from "cdktf-github-secrets/testing";
@@ -146,7 +131,10 @@ describe.each(FLAVORS)("a consumer project on $title", (flavor) => {
       tarball,
       dependencies: flavor.dependencies,
       devDependencies: { typescript: "5.9.3" },
-      files: { "main.ts": mainTs(flavor.importFrom), "emulator.ts": EMULATOR_TS },
+      files: {
+        "main.ts": oneSecretApp({ cdkModule: flavor.importFrom, repository: REPO, environment: ENV }),
+        "emulator.ts": EMULATOR_TS,
+      },
     });
     const install = await installConsumerProject(project);
     expect(`${install.stdout}${install.stderr}`).not.toMatch(/EBADENGINE/);

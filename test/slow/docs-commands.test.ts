@@ -33,6 +33,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GithubEmulator } from "../../src/testing";
 import { collectBounded, REPO_ROOT, requireTerraform, type RunResult } from "../helpers/terraform";
+import { oneSecretApp } from "./helpers/consumer-project";
 import {
   blockName,
   type CodeBlock,
@@ -529,19 +530,10 @@ describe("in a consumer project that installs the packed package", () => {
     beforeAll(async () => {
       await fresh(
         {
-          "main.ts": `import { App, TerraformStack } from "cdktf";
-import { EnvironmentSecret, SecretValue } from "cdktf-github-secrets";
-
-const app = new App();
-const stack = new TerraformStack(app, "example");
-new EnvironmentSecret(stack, "db", {
-  repository: "acme/api",
-  environment: "production",
-  secretName: "DB_PASSWORD",
-  value: SecretValue.fromJsonEnv("REPOSITORY_SECRETS", "DB_PASSWORD"),
-});
-app.synth();
-`,
+          "main.ts": oneSecretApp({
+            stack: "example",
+            value: 'SecretValue.fromJsonEnv("REPOSITORY_SECRETS", "DB_PASSWORD")',
+          }),
         },
         { "acme/api": ["production"] },
       );

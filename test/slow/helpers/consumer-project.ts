@@ -90,6 +90,44 @@ export async function packLibrary(destination: string): Promise<string> {
   return join(destination, pack.filename);
 }
 
+/** The one-secret app the slow tier's consumer projects synthesize. */
+export interface OneSecretAppOptions {
+  /** Module that `App` and `TerraformStack` come from. @default "cdktf" */
+  readonly cdkModule?: string;
+  /** CommonJS `require` (a `main.js` for `node`) instead of ES imports (a `main.ts`). @default false */
+  readonly commonJs?: boolean;
+  /** @default "secrets" */
+  readonly stack?: string;
+  /** @default "acme/api" */
+  readonly repository?: string;
+  /** @default "production" */
+  readonly environment?: string;
+  /** The `SecretValue` expression. @default `SecretValue.fromEnv("DB_PASSWORD")` */
+  readonly value?: string;
+}
+
+/** Source of an app declaring one EnvironmentSecret, DB_PASSWORD, as the README's quick start does. */
+export function oneSecretApp(options: OneSecretAppOptions = {}): string {
+  const cdk = options.cdkModule ?? "cdktf";
+  const imports = options.commonJs
+    ? `const { App, TerraformStack } = require("${cdk}");
+const { EnvironmentSecret, SecretValue } = require("cdktf-github-secrets");`
+    : `import { App, TerraformStack } from "${cdk}";
+import { EnvironmentSecret, SecretValue } from "cdktf-github-secrets";`;
+  return `${imports}
+
+const app = new App();
+const stack = new TerraformStack(app, "${options.stack ?? "secrets"}");
+new EnvironmentSecret(stack, "db", {
+  repository: "${options.repository ?? "acme/api"}",
+  environment: "${options.environment ?? "production"}",
+  secretName: "DB_PASSWORD",
+  value: ${options.value ?? 'SecretValue.fromEnv("DB_PASSWORD")'},
+});
+app.synth();
+`;
+}
+
 /** What goes into the consumer project's package.json and beside it. */
 export interface ConsumerProjectOptions {
   /** The packed library (packLibrary). */
