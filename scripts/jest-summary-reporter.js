@@ -14,6 +14,8 @@ const { existsSync, readFileSync, writeFileSync } = require("node:fs");
 const PROOFS = [
   { file: /[\\/]bad-inputs\.test\.ts$/, claim: "bad inputs rejected clearly" },
   { file: /[\\/]faults\.test\.ts$/, claim: "faults survived" },
+  // The slow tier's half of the fault suite (Ctrl-C, kill -9, two applies at once).
+  { file: /[\\/]faults-processes\.test\.ts$/, claim: "faults of Terraform's processes survived" },
 ];
 
 function proofLines(results) {

@@ -140,9 +140,8 @@ async function emulatorProcess(): Promise<{ url: string; token: string; stop: ()
   const child = spawn(
     process.execPath,
     [
-      "--import",
-      "tsx",
-      "src/testing/cli.ts",
+      // The built CLI (`npm test` builds first): no TypeScript loader to start in this child.
+      "dist/testing/cli.js",
       "--token",
       token,
       "--repo",

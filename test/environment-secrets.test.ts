@@ -47,6 +47,8 @@ describe("EnvironmentSecrets", () => {
     });
     const synthesized = resources(stack);
     expect(synthesized).toHaveLength(2);
+    // Without exclusive, nothing else: no set resource that could delete other stacks' secrets.
+    expect(Object.keys(JSON.parse(Testing.synth(stack)).resource)).toEqual(["ghsecrets_environment_secret"]);
     expect(synthesized).toEqual(
       expect.arrayContaining([
         {

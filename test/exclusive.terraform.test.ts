@@ -1,7 +1,8 @@
 // exclusive: true with the real terraform against the emulator: undeclared secrets are planned as
 // deletions and deleted; secrets declared elsewhere in the app are kept; later drift shows up; the
 // plan's JSON has the shape the plan report reads. The set resource's own cases (creation deletes
-// nothing, destroy deletes nothing, diagnostics) are in test/resource-environment-secret-set.test.ts.
+// nothing, destroy deletes nothing, diagnostics) are in test/resource-environment-secret-set.test.ts;
+// two stacks sharing an environment without exclusive, in test/slow/shared-environment.test.ts.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import "cdktf/lib/testing/adapters/jest";
@@ -101,33 +102,6 @@ test("undeclared secrets are planned as deletions and deleted; declared ones els
   expect(drift.stdout).toContain('- "ADDED_BY_HAND"');
   await e2e.terraform(dir, "apply", "-input=false", "-auto-approve");
   expect(names()).toEqual(["DB_PASSWORD", "KEEP"]);
-});
-
-test("two stacks declaring different secrets of one environment without exclusive leave each other alone", async () => {
-  const app = Testing.app();
-  const one = e2e.newStack("one", app);
-  const two = e2e.newStack("two", app);
-  new EnvironmentSecrets(one, "s", {
-    repository: "acme/api",
-    environment: "staging",
-    secrets: { ONE: SecretValue.fromEnv("X_DB") },
-  });
-  new EnvironmentSecrets(two, "s", {
-    repository: "acme/api",
-    environment: "staging",
-    secrets: { TWO: SecretValue.fromEnv("X_OTHER") },
-  });
-  e2e.emulator.setSecretOutOfBand("acme/api", "staging", "UNMANAGED", "x");
-  const dirs = [e2e.synth(one), e2e.synth(two)];
-  for (const dir of dirs) {
-    await e2e.terraform(dir, "init", "-input=false");
-    await e2e.terraform(dir, "apply", "-input=false", "-auto-approve");
-  }
-  for (const dir of dirs) {
-    expect((await e2e.terraform(dir, "plan", "-input=false", "-detailed-exitcode")).code).toBe(0);
-  }
-  expect(names("staging")).toEqual(["ONE", "TWO", "UNMANAGED"]);
-  expect(e2e.emulator.getSecretValue("acme/api", "staging", "TWO")).toBe("other-value");
 });
 
 test("declared_secrets holds every name the app declares for the environment", () => {

@@ -163,7 +163,9 @@ describe("waits and retries", () => {
   test("with pacing off (writeDelayMs 0), writes overlap instead of queueing one round trip each", async () => {
     const slow = await GithubEmulator.start({
       repositories: { "acme/api": ["production"] },
-      latencyMs: 1000,
+      // Long enough that six round trips one after another clearly exceed one overlapped round
+      // trip even on a loaded machine; short enough not to dominate the file (1000 ms took 9 s).
+      latencyMs: 300,
     });
     try {
       const unpaced = lifecycleFor(slow, { writeDelayMs: 0 }).lifecycle;
@@ -175,8 +177,8 @@ describe("waits and retries", () => {
       const oneByOne = Date.now() - started;
       started = Date.now();
       await Promise.all([1, 2, 3, 4, 5, 6].map((i) => unpaced.create(at("production", `S${i}`), value)));
-      // One after another: 6 x 200 ms at least. Overlapping: about one round trip.
-      expect(oneByOne).toBeGreaterThanOrEqual(1200);
+      // One after another: 6 x 300 ms at least. Overlapping: about one round trip.
+      expect(oneByOne).toBeGreaterThanOrEqual(1800);
       expect(Date.now() - started).toBeLessThan(oneByOne / 2);
       expect(slow.listSecrets("acme/api", "production")).toHaveLength(13);
     } finally {

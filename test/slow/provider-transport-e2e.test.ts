@@ -1,10 +1,12 @@
 /**
  * Issue 7, end to end with the real terraform: what the transport guarantees once the provider
  * runs under Terraform — stalled answers are abandoned, a dead API fails the run by itself.
+ * In the slow tier: the same cases run in the core suite in process (test/request-timeout.test.ts,
+ * test/provider-config.test.ts); this file confirms them on the real terraform.
  */
 import { type AddressInfo, createServer } from "node:net";
-import { GithubEmulator } from "../src/testing";
-import { flatText, oneSecretStack, requireTerraform, type TerraformDir } from "./helpers/terraform";
+import { GithubEmulator } from "../../src/testing";
+import { flatText, oneSecretStack, requireTerraform, type TerraformDir } from "../helpers/terraform";
 
 jest.setTimeout(180_000);
 

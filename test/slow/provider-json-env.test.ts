@@ -3,10 +3,12 @@
  * a JSON object of every value, as GitHub Actions' `toJSON(secrets)` gives it. What GitHub receives,
  * and how a real saved plan of a changed member reads in the plan report. The diagnostics, which
  * never echo the variable's content, are in the fast tier (test/resource-environment-secret.test.ts).
+ * In the slow tier: the same member cases run in the core suite in process ("value_json_key: each
+ * secret gets its member..." in the fast tier); this file confirms them on the real terraform.
  */
-import { planReportCommand } from "../src/report";
-import { GithubEmulator } from "../src/testing";
-import { providerConfig, requireTerraform, TerraformDir } from "./helpers/terraform";
+import { planReportCommand } from "../../src/report";
+import { GithubEmulator } from "../../src/testing";
+import { providerConfig, requireTerraform, TerraformDir } from "../helpers/terraform";
 
 jest.setTimeout(120_000);
 

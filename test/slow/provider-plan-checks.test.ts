@@ -4,9 +4,12 @@
  * per environment) and on a saved plan carrying the refresh's private data to the apply. The checks
  * of one resource (environment, repository, credentials, sealed values, empty values) are in the
  * fast tier: test/resource-environment-secret.test.ts.
+ * In the slow tier: the same three cases run in the core suite in process (the fast tier models one
+ * provider process per walk and the saved plan's private data); this file confirms that model on
+ * the real terraform.
  */
-import { GithubEmulator } from "../src/testing";
-import { providerConfig, requireTerraform, type RunResult, TerraformDir } from "./helpers/terraform";
+import { GithubEmulator } from "../../src/testing";
+import { providerConfig, requireTerraform, type RunResult, TerraformDir } from "../helpers/terraform";
 
 jest.setTimeout(180_000);
 

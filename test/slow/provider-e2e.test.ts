@@ -4,18 +4,20 @@
  * it cost in API calls, with Terraform's own walk and provider processes. The resource's other
  * cases (value change, drift, deletion outside, renames, letter case, import) are in the fast tier:
  * test/resource-environment-secret.test.ts.
+ * In the slow tier: the same cases run in the core suite in process (the fast tier named above);
+ * this file confirms them on the real terraform, with its walk and its provider processes.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { packageHashV1, packageVersion } from "../src/mirror";
-import { GithubEmulator } from "../src/testing";
+import { packageHashV1, packageVersion } from "../../src/mirror";
+import { GithubEmulator } from "../../src/testing";
 import {
   currentPlatform,
   PROVIDER_SOURCE,
   providerConfig,
   requireTerraform,
   TerraformDir,
-} from "./helpers/terraform";
+} from "../helpers/terraform";
 
 jest.setTimeout(180_000);
 
