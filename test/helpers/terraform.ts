@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import {
   mkdirSync,
   mkdtempSync,
@@ -15,36 +15,21 @@ export const PROVIDER_SOURCE = "cdktf-github-secrets.local/ghsecrets/ghsecrets";
 export const REPO_ROOT = resolve(__dirname, "..", "..");
 export const TMP_ROOT = join(REPO_ROOT, ".tmp");
 
+// The version rule and the install hint live in one file, shared with .ci/run (plain CommonJS: CI runs
+// it before anything is installed).
+const terraformVersion = require("../../scripts/terraform-version.cjs") as {
+  requireTerraform(): string;
+};
+
 /** Terraform's version, once per test file: every runner below checks it before its first run. */
 let checkedVersion: string | undefined;
 
 /**
  * Fails (never skips) when Terraform >= 1.11 is missing, saying what to install: the end-to-end
- * suites are the point. The one place the version is checked; `runTerraform` calls it.
+ * suites are the point. `runTerraform` calls it.
  */
 export function requireTerraform(): string {
-  if (checkedVersion) return checkedVersion;
-  let version: string;
-  try {
-    const out = execFileSync("terraform", ["version", "-json"], {
-      encoding: "utf8",
-      env: { ...process.env, CHECKPOINT_DISABLE: "1" },
-      stdio: ["ignore", "pipe", "ignore"],
-      timeout: 30_000,
-    });
-    version = (JSON.parse(out) as { terraform_version: string }).terraform_version;
-  } catch {
-    throw new Error(
-      "terraform was not found on PATH: install Terraform >= 1.11 (e.g. 1.11.4) to run the end-to-end tests",
-    );
-  }
-  const [major, minor] = version.split(".").map(Number);
-  if (!(major > 1 || (major === 1 && minor >= 11))) {
-    throw new Error(
-      `Terraform ${version} is too old: install Terraform >= 1.11 (write-only attributes need it) to run the end-to-end tests`,
-    );
-  }
-  return (checkedVersion = version);
+  return (checkedVersion ??= terraformVersion.requireTerraform());
 }
 
 /** The platform directory name Terraform uses on this machine. */
