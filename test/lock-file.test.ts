@@ -1,12 +1,11 @@
 // The `.terraform.lock.hcl` written at synth, against what the real terraform writes for the same
 // mirror: equal byte for byte, so plain `init` and the cdktf CLI's diff/deploy work offline.
-import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { App, TerraformStack } from "cdktf";
 import { EnvironmentSecret, SecretValue } from "../src";
 import { DEFAULT_PLATFORMS, PROVIDER_SOURCE, packageVersion, writeLockFile } from "../src/mirror";
-import { requireTerraform, TerraformDir, TMP_ROOT } from "./helpers/terraform";
+import { requireTerraform, TerraformDir, TMP_ROOT, terraformOk } from "./helpers/terraform";
 
 jest.setTimeout(120_000);
 
@@ -46,19 +45,20 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-test("synth writes the lock file `terraform providers lock -fs-mirror` writes, for every shipped platform", () => {
+test("synth writes the lock file `terraform providers lock -fs-mirror` writes, for every shipped platform", async () => {
   const stackDir = synthStack();
   const ours = readFileSync(join(stackDir, LOCK), "utf8");
 
   const tf = copyOf(stackDir, "lock-reference");
   rmSync(join(tf.dir, LOCK));
   const platforms = DEFAULT_PLATFORMS.map((p) => `-platform=${p}`);
-  // Not tf.ok: it puts -no-color after the first word, which `providers lock` refuses.
-  execFileSync("terraform", ["providers", "lock", "-fs-mirror=terraform.d/plugins", ...platforms], {
+  // noColor false: `providers lock` refuses the -no-color the runner adds by default.
+  await terraformOk(["providers", "lock", "-fs-mirror=terraform.d/plugins", ...platforms], {
     cwd: tf.dir,
-    env: { ...process.env, ...OFFLINE, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: tf.cliConfig },
-    stdio: "pipe",
-    timeout: 60_000,
+    cliConfig: tf.cliConfig,
+    env: { ...tf.env, ...OFFLINE },
+    noColor: false,
+    timeoutMs: 60_000,
   });
   const terraforms = readFileSync(join(tf.dir, LOCK), "utf8");
   tf.remove();
