@@ -11,9 +11,9 @@
 // Rows: apply creating N, no-op plan, apply changing all N values, destroy. Columns: median wall
 // time, API calls per route (first run; they do not vary), peak RSS of the largest provider process.
 import { cpus, loadavg } from "node:os";
-import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import terraformVersion from "../scripts/terraform-version.cjs";
 import { dist, median, platform, root, Workdir } from "./lib.mjs";
 
 const { writeProviderMirror, PROVIDER_SOURCE } = dist("mirror/index.js");
@@ -224,18 +224,9 @@ function callSummary(calls) {
   return parts.length ? parts.join(", ") : "none";
 }
 
-function terraformVersion() {
-  try {
-    return JSON.parse(execFileSync("terraform", ["version", "-json"], { encoding: "utf8" }))
-      .terraform_version;
-  } catch {
-    return "unknown";
-  }
-}
-
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, terraform ${terraformVersion()}`;
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, terraform ${terraformVersion.requireTerraform()}`;
   const loadBefore = loadavg()
     .map((l) => l.toFixed(2))
     .join(" ");
