@@ -74,8 +74,10 @@ export function documentationFiles(root: string): string[] {
     if (!existsSync(dir)) return;
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = join(dir, entry.name);
-      if (entry.isDirectory()) walk(full, keep);
-      else if (keep(entry.name)) found.push(relative(root, full).split("\\").join("/"));
+      // An example's own install (its README says `npm ci`) holds other projects' READMEs.
+      if (entry.isDirectory()) {
+        if (entry.name !== "node_modules") walk(full, keep);
+      } else if (keep(entry.name)) found.push(relative(root, full).split("\\").join("/"));
     }
   };
   for (const entry of readdirSync(root)) if (entry.endsWith(".md")) found.push(entry);
