@@ -1,0 +1,42 @@
+/**
+ * What the provider bundle carries, which is what every provider start parses and runs: the
+ * protocol schema as a descriptor computed at build time (no .proto text parsed at start, no
+ * .proto parser in the file).
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { REPO_ROOT } from "./helpers/terraform";
+
+const run = promisify(execFile);
+const tmpRoot = mkdtempSync(join(tmpdir(), "ghsecrets-bundle-"));
+const bundlePath = join(tmpRoot, "provider.cjs");
+let inputs: string;
+let bundle: string;
+
+beforeAll(async () => {
+  const { stdout } = await run(
+    process.execPath,
+    [join(REPO_ROOT, "scripts/bundle-provider.mjs"), "--analyze", "--out", bundlePath],
+    { cwd: REPO_ROOT, timeout: 60_000 },
+  );
+  inputs = stdout;
+  bundle = readFileSync(bundlePath, "utf8");
+}, 60_000);
+afterAll(() => rmSync(tmpRoot, { recursive: true, force: true }));
+
+test("the protocol schema is bundled as a descriptor computed at build time, not as proto text", () => {
+  expect(inputs).toContain("src/provider/protocol/schema-descriptor.ts");
+  // Booleans: a failing match would print the whole megabyte.
+  expect(/syntax = \\*"proto3/.test(bundle)).toBe(false);
+  // The descriptor is there: a tfplugin6 field in protobufjs's JSON form.
+  expect(/"prior_private\\*":\{\\*"type\\*":\\*"bytes/.test(bundle)).toBe(true);
+});
+
+test("no .proto parser in the bundle: not protobufjs's, not grpc-js's proto-loader", () => {
+  for (const module of ["protobufjs/src/parse.js", "protobufjs/src/tokenize.js", "@grpc/proto-loader/build"])
+    expect(inputs).not.toContain(module);
+  expect(inputs).toContain("protobufjs/src/index-light.js");
+});
