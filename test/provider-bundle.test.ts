@@ -1,7 +1,7 @@
 /**
  * What the provider bundle carries, which is what every provider start parses and runs: the
  * protocol schema as a descriptor computed at build time (no .proto text parsed at start, no
- * .proto parser in the file).
+ * .proto parser in the file), and of @grpc/grpc-js only the server.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -39,4 +39,10 @@ test("no .proto parser in the bundle: not protobufjs's, not grpc-js's proto-load
   for (const module of ["protobufjs/src/parse.js", "protobufjs/src/tokenize.js", "@grpc/proto-loader/build"])
     expect(inputs).not.toContain(module);
   expect(inputs).toContain("protobufjs/src/index-light.js");
+});
+
+test("only the server half of grpc-js: not its index, which loads and sets up the client side", () => {
+  expect(inputs).toContain("@grpc/grpc-js/build/src/server.js");
+  for (const module of ["index.js", "load-balancer-pick-first.js", "load-balancer-outlier-detection.js"])
+    expect(inputs).not.toContain(`@grpc/grpc-js/build/src/${module}`);
 });
