@@ -7,8 +7,8 @@
 //   node scripts/bundle-provider.mjs --analyze                         # what takes the space
 //
 // Heavy modules (Octokit, libsodium) are reached through dynamic import() in resource code.
-// esbuild cannot split a CommonJS bundle, so they stay in the file, but wrapped in lazily
-// run module closures: parsed cheaply at start, evaluated on first import() only.
+// esbuild cannot split a CommonJS bundle, so they stay in the file, but as source text in string
+// literals, compiled on first import() only (see lazySourceChunks below).
 import { build } from "esbuild";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -70,6 +70,8 @@ export async function bundleProvider(options = {}) {
   const entry = resolve(root, options.entry ?? DEFAULT_ENTRY);
   const outfile = resolve(options.out ?? resolve(root, DEFAULT_OUT));
   mkdirSync(dirname(outfile), { recursive: true });
+  const chunkMetafiles = [];
+  const chunks = [];
   const result = await build({
     entryPoints: [entry],
     outfile,
@@ -86,9 +88,18 @@ export async function bundleProvider(options = {}) {
     logLevel: "warning",
     // protobufjs probes optional modules through eval("require"); harmless here.
     logOverride: { "direct-eval": "silent" },
-    plugins: [precomputedSchema, noProtoLoader],
+    plugins: [
+      precomputedSchema,
+      noProtoLoader,
+      lazySourceChunks({
+        minify: options.minify ?? true,
+        metafiles: options.analyze ? chunkMetafiles : undefined,
+        chunks,
+      }),
+    ],
   });
-  return { outfile, metafile: result.metafile };
+  // chunks: [name, code] of each lazy chunk, whose code runs under the file name `${name}.cjs`.
+  return { outfile, metafile: result.metafile, chunkMetafiles, chunks };
 }
 
 /**
@@ -111,6 +122,99 @@ const noProtoLoader = {
   },
 };
 
+/**
+ * Modules the provider reaches only through `import()`, by chunk: Octokit when it calls GitHub
+ * (plan and apply walks), libsodium when it seals a value (apply walks). Schema and validation
+ * processes use neither.
+ */
+const LAZY_CHUNKS = {
+  "ghsecrets-github": [
+    "@octokit/rest",
+    "@octokit/plugin-throttling",
+    "@octokit/plugin-retry",
+    "bottleneck/light.js",
+    "@octokit/auth-app",
+  ],
+  "ghsecrets-sodium": ["libsodium-wrappers"],
+};
+
+/**
+ * Bundles each chunk of LAZY_CHUNKS on its own and puts its code into the provider bundle as a
+ * string literal, compiled with `vm` on the first `import()` of one of its modules.
+ *
+ * Why: as code, V8 pre-parses every function of the bundle at every start, used or not; as a
+ * string it only scans past it. Measured (callgrind, a start to the handshake and exit): the
+ * 1.03 MB bundle 812 M instructions, with these ~0.5 MB as strings 790 M. A second file next to
+ * the bundle would save a little more but the provider mirror, the lock file's hashes and every
+ * copy of the bundle would then have to carry it.
+ */
+function lazySourceChunks({ minify, metafiles, chunks }) {
+  const chunkOf = new Map(
+    Object.entries(LAZY_CHUNKS).flatMap(([chunk, modules]) => modules.map((m) => [m, chunk])),
+  );
+  const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  return {
+    name: "lazy-source-chunks",
+    setup(bundler) {
+      bundler.onResolve(
+        { filter: new RegExp(`^(${[...chunkOf.keys()].map(escape).join("|")})$`) },
+        (args) => ({
+          path: args.path,
+          namespace: "lazy-module",
+        }),
+      );
+      bundler.onResolve({ filter: /.*/, namespace: "lazy-module" }, (args) => ({
+        path: args.path,
+        namespace: "lazy-chunk",
+      }));
+      // import("<module>"): the chunk's export for that module.
+      bundler.onLoad({ filter: /.*/, namespace: "lazy-module" }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(chunkOf.get(args.path))}).modules[${JSON.stringify(args.path)}];`,
+        loader: "js",
+      }));
+      // The chunk: compiled from its source text once, on first use, as Node compiles a CommonJS file.
+      bundler.onLoad({ filter: /.*/, namespace: "lazy-chunk" }, async (args) => {
+        const modules = LAZY_CHUNKS[args.path];
+        const chunk = await build({
+          stdin: {
+            // import, not require: packages resolve to their ES builds (libsodium's is a third of
+            // the size of its CommonJS one). Each namespace is marked __esModule so that the
+            // provider's import() sees what it saw when the module was bundled in place.
+            contents: [
+              ...modules.map((m, i) => `import * as m${i} from ${JSON.stringify(m)};`),
+              'const esm = (namespace) => Object.defineProperty({ ...namespace }, "__esModule", { value: true });',
+              `export const modules = {${modules.map((m, i) => `${JSON.stringify(m)}: esm(m${i})`).join(", ")}};`,
+            ].join("\n"),
+            resolveDir: root,
+            sourcefile: `${args.path}.mjs`,
+            loader: "js",
+          },
+          write: false,
+          bundle: true,
+          platform: "node",
+          target: "node20",
+          format: "cjs",
+          minify,
+          mainFields: ["module", "main"],
+          metafile: !!metafiles,
+          absWorkingDir: root,
+          logLevel: "warning",
+        });
+        if (metafiles) metafiles.push([args.path, chunk.metafile]);
+        chunks.push([args.path, chunk.outputFiles[0].text]);
+        const wrapped = `(function (exports, require, module) {${chunk.outputFiles[0].text}\n})`;
+        return {
+          contents: [
+            `const source = ${JSON.stringify(wrapped)};`,
+            `require("node:vm").runInThisContext(source, { filename: ${JSON.stringify(`${args.path}.cjs`)} })(module.exports, require, module);`,
+          ].join("\n"),
+          loader: "js",
+        };
+      });
+    },
+  };
+}
+
 async function main(argv) {
   const options = {};
   for (let i = 0; i < argv.length; i++) {
@@ -122,10 +226,14 @@ async function main(argv) {
     else
       throw new Error(`unknown argument: ${arg} (use --entry <file>, --out <file>, --no-minify, --analyze)`);
   }
-  const { outfile, metafile } = await bundleProvider(options);
+  const { outfile, metafile, chunkMetafiles } = await bundleProvider(options);
   if (metafile) {
     const { analyzeMetafile } = await import("esbuild");
     process.stdout.write(await analyzeMetafile(metafile, { verbose: false }));
+    for (const [chunk, chunkMetafile] of chunkMetafiles) {
+      process.stdout.write(`\nas source text in the bundle, compiled on first use: ${chunk}\n`);
+      process.stdout.write(await analyzeMetafile(chunkMetafile, { verbose: false }));
+    }
   }
   process.stdout.write(`bundled ${outfile}\n`);
 }

@@ -1,7 +1,8 @@
 /**
  * What the provider bundle carries, which is what every provider start parses and runs: the
  * protocol schema as a descriptor computed at build time (no .proto text parsed at start, no
- * .proto parser in the file), and of @grpc/grpc-js only the server.
+ * .proto parser in the file), of @grpc/grpc-js only the server, and Octokit and libsodium as
+ * source text compiled on first use.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -45,4 +46,16 @@ test("only the server half of grpc-js: not its index, which loads and sets up th
   expect(inputs).toContain("@grpc/grpc-js/build/src/server.js");
   for (const module of ["index.js", "load-balancer-pick-first.js", "load-balancer-outlier-detection.js"])
     expect(inputs).not.toContain(`@grpc/grpc-js/build/src/${module}`);
+});
+
+test("Octokit and libsodium are in the bundle as source text, compiled on first use only", () => {
+  // The main bundle's inputs list the chunks, not the packages (those follow under "as source text").
+  const [main, ...chunkListings] = inputs.split("as source text in the bundle, compiled on first use: ");
+  expect(main).toContain("lazy-chunk:ghsecrets-github");
+  expect(main).toContain("lazy-chunk:ghsecrets-sodium");
+  for (const module of ["node_modules/@octokit/", "node_modules/libsodium", "node_modules/bottleneck"])
+    expect(main).not.toContain(module);
+  const chunks = Object.fromEntries(chunkListings.map((text) => [text.split("\n")[0], text]));
+  expect(chunks["ghsecrets-github"]).toContain("node_modules/@octokit/plugin-rest-endpoint-methods");
+  expect(chunks["ghsecrets-sodium"]).toContain("node_modules/libsodium-wrappers/dist/modules-esm");
 });
