@@ -173,7 +173,7 @@ function terraformDataConfig() {
 
 async function main() {
   console.log(
-    `cdktf-github-secrets provider benchmark — ${RUNS} runs each, ${SECRETS} secrets, node ${process.version}`,
+    `cdktf-github-secrets provider benchmark — ${STARTUP_ONLY ? `start-up only, ${RUNS * 3} starts each` : `${RUNS} runs each, ${SECRETS} secrets`}, node ${process.version}`,
   );
   const start = await startup();
   if (STARTUP_ONLY) {
