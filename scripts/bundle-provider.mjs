@@ -90,7 +90,7 @@ export async function bundleProvider(options = {}) {
     logOverride: { "direct-eval": "silent" },
     plugins: [
       precomputedSchema,
-      noProtoLoader,
+      noGrpcAdminServices,
       lazySourceChunks({
         minify: options.minify ?? true,
         metafiles: options.analyze ? chunkMetafiles : undefined,
@@ -103,20 +103,28 @@ export async function bundleProvider(options = {}) {
 }
 
 /**
- * grpc-js reaches @grpc/proto-loader (and through it protobufjs's .proto parser) only to serve
- * its channelz and ORCA admin services, which this provider never adds: a stub that says so
- * keeps ~70 KB of code the provider never runs out of the bundle it parses at every start.
+ * grpc-js reaches @grpc/proto-loader (and through it protobufjs's .proto parser), and its
+ * make-client module (and through that its whole client side: channels, subchannels, load
+ * balancing, retries, proxies), only from channelz.js and orca.js, only to build its channelz and
+ * ORCA admin services, which this provider never adds. Stubs that say so keep ~190 KB of code the
+ * provider never runs out of the bundle it parses at every start.
  */
-const noProtoLoader = {
-  name: "no-grpc-proto-loader",
+const noGrpcAdminServices = {
+  name: "no-grpc-admin-services",
   setup(bundler) {
-    bundler.onResolve({ filter: /^@grpc\/proto-loader$/ }, () => ({
-      path: "@grpc/proto-loader",
-      namespace: "stub",
-    }));
-    bundler.onLoad({ filter: /.*/, namespace: "stub" }, () => ({
+    const stub = (name) => ({ path: name, namespace: "grpc-admin-stub" });
+    bundler.onResolve({ filter: /^@grpc\/proto-loader$/ }, (args) => stub(args.path));
+    bundler.onResolve({ filter: /^\.\/make-client$/ }, (args) =>
+      /[\\/]@grpc[\\/]grpc-js[\\/]build[\\/]src[\\/](channelz|orca)\.js$/.test(args.importer)
+        ? stub(args.path)
+        : undefined,
+    );
+    const notBundled = 'throw new Error("grpc-js admin services (channelz, ORCA) are not bundled")';
+    bundler.onLoad({ filter: /.*/, namespace: "grpc-admin-stub" }, (args) => ({
       contents:
-        'exports.loadSync = () => { throw new Error("grpc-js admin services (channelz, ORCA) are not bundled"); };',
+        args.path === "@grpc/proto-loader"
+          ? `exports.loadSync = () => { ${notBundled}; };`
+          : `exports.loadPackageDefinition = () => { ${notBundled}; };`,
       loader: "js",
     }));
   },

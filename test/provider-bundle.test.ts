@@ -42,10 +42,18 @@ test("no .proto parser in the bundle: not protobufjs's, not grpc-js's proto-load
   expect(inputs).toContain("protobufjs/src/index-light.js");
 });
 
-test("only the server half of grpc-js: not its index, which loads and sets up the client side", () => {
+test("only the server half of grpc-js: not its index, which sets up the client side, nor the client side itself", () => {
   expect(inputs).toContain("@grpc/grpc-js/build/src/server.js");
-  for (const module of ["index.js", "load-balancer-pick-first.js", "load-balancer-outlier-detection.js"])
-    expect(inputs).not.toContain(`@grpc/grpc-js/build/src/${module}`);
+  const clientSide = [
+    "index.js",
+    "load-balancer-pick-first.js",
+    "make-client.js",
+    "client.js",
+    "internal-channel.js",
+    "subchannel.js",
+    "http_proxy.js",
+  ];
+  for (const module of clientSide) expect(inputs).not.toContain(`@grpc/grpc-js/build/src/${module}`);
 });
 
 test("Octokit and libsodium are in the bundle as source text, compiled on first use only", () => {
