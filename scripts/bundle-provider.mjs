@@ -106,8 +106,9 @@ export async function bundleProvider(options = {}) {
  * grpc-js reaches @grpc/proto-loader (and through it protobufjs's .proto parser), and its
  * make-client module (and through that its whole client side: channels, subchannels, load
  * balancing, retries, proxies), only from channelz.js and orca.js, only to build its channelz and
- * ORCA admin services, which this provider never adds. Stubs that say so keep ~190 KB of code the
- * provider never runs out of the bundle it parses at every start.
+ * ORCA admin services, which this provider never adds. Stubs that say so keep ~160 KB of code the
+ * provider never runs out of the bundle it parses at every start (test/provider-bundle.test.ts
+ * notices when a grpc-js release routes around them).
  */
 const noGrpcAdminServices = {
   name: "no-grpc-admin-services",
@@ -151,10 +152,10 @@ const LAZY_CHUNKS = {
  * string literal, compiled with `vm` on the first `import()` of one of its modules.
  *
  * Why: as code, V8 pre-parses every function of the bundle at every start, used or not; as a
- * string it only scans past it. Measured (callgrind, a start to the handshake and exit): the
- * 1.03 MB bundle 812 M instructions, with these ~0.5 MB as strings 790 M. A second file next to
- * the bundle would save a little more but the provider mirror, the lock file's hashes and every
- * copy of the bundle would then have to carry it.
+ * string it only scans past it. Measured (callgrind, a start to the handshake and exit): 812 M
+ * instructions with the chunks (~0.58 MB) as code, 784 M as strings (docs/PERFORMANCE.md). A
+ * second file next to the bundle would save ~10 M more, but the provider mirror, the lock file's
+ * hashes and every copy of the bundle would then have to carry it.
  */
 function lazySourceChunks({ minify, metafiles, chunks }) {
   const chunkOf = new Map(
