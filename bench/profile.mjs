@@ -34,28 +34,28 @@ const { writeProviderMirror, PROVIDER_SOURCE, NODE_OVERRIDE_ENV } = dist("mirror
 const { GithubEmulator } = dist("testing/index.js");
 
 /** Which area of the provider a profile node's code belongs to, by its source in the bundle. */
-function areaOf(node, source) {
+function areaOf(node, sources) {
   const { functionName, url, lineNumber } = node.callFrame;
   if (functionName === "(garbage collector)") return "GC";
   if (functionName === "(idle)") return "idle";
   if (functionName === "(program)") return "V8 / native (program)";
   if (!url) return `native: ${functionName || "(anonymous)"}`;
-  if (!url.endsWith("ghsecrets-provider.cjs")) return `node internals (${url.replace(/^node:/, "")})`;
-  return source(lineNumber);
+  // The bundle, or one of the chunks it compiles from source text on first use (Octokit, libsodium).
+  const file = [...sources.keys()].find((name) => url.endsWith(name));
+  if (!file) return `node internals (${url.replace(/^node:/, "")})`;
+  return sources.get(file)(lineNumber);
 }
 
-async function main() {
-  const out = join(root, ".tmp", "profile-bundle.cjs");
-  await bundleProvider({ out, minify: false });
-  const lines = readFileSync(out, "utf8").split("\n");
+/** For bundled code: line number -> the package or src/ folder it came from. */
+function areasByLine(code) {
   // esbuild marks each bundled module with a "// node_modules/<pkg>/..." or "// src/..." comment.
   const marks = [];
-  lines.forEach((line, i) => {
+  code.split("\n").forEach((line, i) => {
     const m = /^\/\/ ((?:node_modules\/((?:@[^/]+\/)?[^/]+))|src\/[^ ]+)/.exec(line);
     if (m)
       marks.push([i, m[2] ? m[2] : m[1].replace(/^src\/(\w+\/)?(\w+\/)?.*$/, "src/$1$2").replace(/\/$/, "")]);
   });
-  const source = (line) => {
+  return (line) => {
     let area = "bundle (other)";
     for (const [at, name] of marks) {
       if (at > line) break;
@@ -63,6 +63,13 @@ async function main() {
     }
     return area;
   };
+}
+
+async function main() {
+  const out = join(root, ".tmp", "profile-bundle.cjs");
+  const { chunks } = await bundleProvider({ out, minify: false });
+  const sources = new Map([["ghsecrets-provider.cjs", areasByLine(readFileSync(out, "utf8"))]]);
+  for (const [name, code] of chunks) sources.set(`${name}.cjs`, areasByLine(code));
 
   const emulator = await GithubEmulator.start();
   emulator.addRepository("bench/profile");
@@ -125,7 +132,7 @@ async function main() {
     for (const node of busiest.nodes) {
       const t = dt.get(node.id) ?? 0;
       if (!t) continue;
-      const area = areaOf(node, source);
+      const area = areaOf(node, sources);
       byArea.set(area, (byArea.get(area) ?? 0) + t);
       const { functionName, lineNumber } = node.callFrame;
       const key = `${functionName || "(anonymous)"}  [${area}${node.callFrame.url.endsWith("ghsecrets-provider.cjs") ? `:${lineNumber + 1}` : ""}]`;

@@ -1,35 +1,81 @@
 // npm run bench:provider — figures for the Terraform provider, measured side by side in one run:
-//   1. plugin start (the launcher Terraform runs) to handshake line (median), next to a bare `node` start;
+//   1. plugin start (the launcher Terraform runs) to handshake line (median), next to a bare `node` start:
+//      wall time, and the CPU time the process had used when its handshake line arrived (Linux);
 //   2. peak RSS of the largest provider process Terraform starts for a 100-secret plan (median over plans);
 //   3. `terraform plan` wall time for 100 existing secrets: ours (refreshes all 100 against the
 //      emulator) next to 100 terraform_data resources (refresh nothing), and the ratio.
+//
+//   npm run bench:provider -- --startup-only                 # item 1 only (seconds, not minutes)
+//   npm run bench:provider -- --startup-only --against <bundle.cjs>   # and another bundle, alternated
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { dist, median, ms, platform, root, Workdir } from "./lib.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS || 7);
+const argv = process.argv.slice(2);
+const STARTUP_ONLY = argv.includes("--startup-only");
+const AGAINST = argv.includes("--against") ? argv[argv.indexOf("--against") + 1] : undefined;
+if (AGAINST !== undefined && !existsSync(AGAINST)) {
+  console.error(`bench:provider: --against takes a provider bundle (.cjs); ${AGAINST} does not exist`);
+  process.exit(2);
+}
 const SECRETS = 100;
 const { createSelfSignedCertificate } = dist("provider/protocol/certificate.js");
 const { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } = dist("provider/protocol/handshake.js");
 const { writeProviderMirror, PROVIDER_SOURCE } = dist("mirror/index.js");
 const { GithubEmulator } = dist("testing/index.js");
 
-/** Milliseconds from spawn to the first stdout line, then asks the process to stop. */
+/**
+ * CPU milliseconds a running process has used, all its threads: the scheduler's nanosecond
+ * counters (/proc/<pid>/task/<tid>/schedstat), finer than utime + stime's 10 ms ticks. Linux only.
+ */
+function cpuMs(pid) {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+      } catch {
+        // The thread ended meanwhile.
+      }
+    }
+    return ns / 1e6;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * From spawn to the first stdout line: wall milliseconds, and the CPU milliseconds the process
+ * had used by then (undefined off Linux). Then asks the process to stop.
+ */
 function timeToFirstLine(command, args, env) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "ignore"] });
-    let elapsed;
+    let result;
     child.stdout.once("data", () => {
-      elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+      result = { wall: Number(process.hrtime.bigint() - started) / 1e6, cpu: cpuMs(child.pid) };
       child.kill("SIGTERM");
     });
-    child.on("exit", () =>
-      elapsed === undefined ? reject(new Error("no handshake line")) : resolve(elapsed),
-    );
+    child.on("exit", () => (result === undefined ? reject(new Error("no handshake line")) : resolve(result)));
     setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
   });
+}
+
+/** The launcher Terraform would run for `bundlePath` (default: this package's bundle), in `dir`. */
+function launcherIn(dir, bundlePath) {
+  const [platformDir] = writeProviderMirror(dir, { platforms: [platform()], bundlePath }).directories;
+  const launcherName = readdirSync(platformDir).find((f) => f.startsWith("terraform-provider-"));
+  if (!launcherName) throw new Error(`no terraform-provider-* launcher in ${platformDir}`);
+  return join(platformDir, launcherName);
+}
+
+/** Median wall and CPU milliseconds of a series of timeToFirstLine results. */
+function medians(results) {
+  const cpu = results.map((r) => r.cpu).filter((v) => v !== undefined);
+  return { wall: median(results.map((r) => r.wall)), cpu: cpu.length ? median(cpu) : undefined };
 }
 
 async function startup() {
@@ -44,16 +90,19 @@ async function startup() {
   };
   // Through the launcher Terraform runs (sh, then node with its flags), as in real use.
   const dir = new Workdir("startup");
+  const againstDir = AGAINST === undefined ? undefined : new Workdir("startup-against");
   try {
-    const [platformDir] = writeProviderMirror(dir.dir, { platforms: [platform()] }).directories;
-    const launcherName = readdirSync(platformDir).find((f) => f.startsWith("terraform-provider-"));
-    if (!launcherName) throw new Error(`no terraform-provider-* launcher in ${platformDir}`);
-    const launcher = join(platformDir, launcherName);
+    const launcher = launcherIn(dir.dir);
+    const againstLauncher = againstDir && launcherIn(againstDir.dir, AGAINST);
     const provider = [];
+    const against = [];
     const bare = [];
     await timeToFirstLine(launcher, [], env); // warm the file cache
-    for (let i = 0; i < RUNS * 2; i++) {
+    if (againstLauncher) await timeToFirstLine(againstLauncher, [], env);
+    // Interleaved, so that load from other processes spreads over all of them alike.
+    for (let i = 0; i < RUNS * 3; i++) {
       provider.push(await timeToFirstLine(launcher, [], env));
+      if (againstLauncher) against.push(await timeToFirstLine(againstLauncher, [], env));
       bare.push(
         await timeToFirstLine(
           process.execPath,
@@ -62,10 +111,41 @@ async function startup() {
         ),
       );
     }
-    return { provider: median(provider), bare: median(bare) };
+    return {
+      provider: medians(provider),
+      against: againstLauncher ? medians(against) : undefined,
+      bare: medians(bare),
+    };
   } finally {
     dir.remove();
+    againstDir?.remove();
   }
+}
+
+const cpuText = (m) => (m.cpu === undefined ? "n/a (no /proc)" : ms(m.cpu));
+
+function printRows(rows) {
+  const width = Math.max(...rows.map((r) => r[0].length));
+  for (const [name, value, target, note] of rows)
+    console.log(`${name.padEnd(width)}  ${value.padStart(10)}  ${target.padEnd(17)} ${note}`);
+}
+
+function startupRows(start) {
+  const rows = [
+    [
+      "plugin start to handshake (median)",
+      ms(start.provider.wall),
+      "target <= 120 ms",
+      `bare node: ${ms(start.bare.wall)}`,
+    ],
+    ["CPU used by the handshake (median)", cpuText(start.provider), "", `bare node: ${cpuText(start.bare)}`],
+  ];
+  if (start.against)
+    rows.push(
+      [`  --against ${AGAINST}: start to handshake`, ms(start.against.wall), "", ""],
+      [`  --against ${AGAINST}: CPU`, cpuText(start.against), "", ""],
+    );
+  return rows;
 }
 
 function secretsConfig(url) {
@@ -93,9 +173,13 @@ function terraformDataConfig() {
 
 async function main() {
   console.log(
-    `cdktf-github-secrets provider benchmark — ${RUNS} runs each, ${SECRETS} secrets, node ${process.version}`,
+    `cdktf-github-secrets provider benchmark — ${STARTUP_ONLY ? `start-up only, ${RUNS * 3} starts each` : `${RUNS} runs each, ${SECRETS} secrets`}, node ${process.version}`,
   );
   const start = await startup();
+  if (STARTUP_ONLY) {
+    printRows(startupRows(start));
+    return;
+  }
 
   const emulator = await GithubEmulator.start({ repositories: { "acme/api": ["production", "staging"] } });
   const rssFile = join(root, ".tmp", `bench-rss-${process.pid}.jsonl`);
@@ -141,12 +225,7 @@ async function main() {
       .reduce((n, [, v]) => n + v, 0);
 
     const rows = [
-      [
-        "plugin start to handshake (median)",
-        ms(start.provider),
-        "target <= 120 ms",
-        `bare node: ${ms(start.bare)}`,
-      ],
+      ...startupRows(start),
       [
         "peak RSS of one provider process (median)",
         `${median(rssPerPlan).toFixed(1)} MiB`,
@@ -162,9 +241,7 @@ async function main() {
       [`terraform plan, ${SECRETS} terraform_data (median)`, ms(median(theirsMs)), "", "refreshes nothing"],
       ["ratio ghsecrets / terraform_data", `${(median(oursMs) / median(theirsMs)).toFixed(2)}x`, "", ""],
     ];
-    const width = Math.max(...rows.map((r) => r[0].length));
-    for (const [name, value, target, note] of rows)
-      console.log(`${name.padEnd(width)}  ${value.padStart(10)}  ${target.padEnd(17)} ${note}`);
+    printRows(rows);
   } finally {
     ours.remove();
     theirs.remove();

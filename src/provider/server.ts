@@ -1,7 +1,8 @@
-import * as grpc from "@grpc/grpc-js";
+import type * as grpc from "@grpc/grpc-js";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createLogger, type Logger } from "./framework/logger";
+import { Server, ServerCredentials, Status } from "./grpc-server";
 import { ProviderService, type RpcHandler } from "./framework/provider-service";
 import type { ProviderDefinition } from "./framework/types";
 import { createSelfSignedCertificate } from "./protocol/certificate";
@@ -38,7 +39,7 @@ function unary(handler: RpcHandler, logger: Logger, rpc: string): grpc.handleUna
           tf_rpc: rpc,
           error: error instanceof Error ? error.message : "non-error thrown",
         });
-        callback({ code: grpc.status.INTERNAL, details: "internal provider error" });
+        callback({ code: Status.INTERNAL, details: "internal provider error" });
       },
     );
   };
@@ -66,7 +67,7 @@ export async function serveProvider(def: ProviderDefinition<unknown>): Promise<v
   const socketDir = address.network === "unix" ? address.dir : undefined;
   if (socketDir) process.on("exit", () => rmSync(socketDir, { recursive: true, force: true }));
 
-  const server = new grpc.Server({
+  const server = new Server({
     "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
     "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
     // channelz keeps per-call statistics for a debugging service nobody queries here.
@@ -110,7 +111,7 @@ export async function serveProvider(def: ProviderDefinition<unknown>): Promise<v
     const certificate = createSelfSignedCertificate();
     certificateDer = certificate.der;
     // Mutual TLS: the certificate Terraform generated for this launch is the only one trusted.
-    credentials = grpc.ServerCredentials.createSsl(
+    credentials = ServerCredentials.createSsl(
       Buffer.from(clientCert),
       [{ private_key: Buffer.from(certificate.keyPem), cert_chain: Buffer.from(certificate.certPem) }],
       true,
@@ -118,7 +119,7 @@ export async function serveProvider(def: ProviderDefinition<unknown>): Promise<v
   } else {
     // Only when started without go-plugin's AutoMTLS (e.g. a debugging harness); Terraform always sets it.
     logger.warn("PLUGIN_CLIENT_CERT not set: serving without TLS");
-    credentials = grpc.ServerCredentials.createInsecure();
+    credentials = ServerCredentials.createInsecure();
   }
 
   const target = address.network === "unix" ? `unix:${address.path}` : `${address.host}:0`;
