@@ -15,9 +15,12 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
+import { writeProviderMirror } from "../src/mirror";
 import { MAGIC_COOKIE_VALUE } from "../src/provider/protocol/handshake";
+import { STARTUP_FAILURE_HOLD_MS } from "../src/provider/startup-failure";
 import { GithubEmulator } from "../src/testing";
 import {
+  currentPlatform,
   flatText,
   oneSecretStack,
   REPO_ROOT,
@@ -167,6 +170,76 @@ describe("stale socket directories (item 9)", () => {
     expect(readdirSync(tmp).sort()).toEqual(
       ["tf-ghsecrets-fresh1", "tf-other-plugin", youngSocket.split("/").at(-2)!].sort(),
     );
+  });
+});
+
+/**
+ * Starts `command` (a refusing provider), waits for its first stdout line, then reports whether it
+ * was still running `ms` later; kills it after.
+ */
+async function refusalLine(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ms = 500,
+): Promise<{ line: string; runningAfter: boolean }> {
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "ignore"] });
+  children.push(child);
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d) => {
+      out += d;
+      if (out.includes("\n")) resolve(out.split("\n")[0]!);
+    });
+    child.once("exit", () => reject(new Error(`exited with no line on stdout: ${out}`)));
+  });
+  await new Promise((r) => setTimeout(r, ms));
+  const runningAfter = child.exitCode === null && child.signalCode === null;
+  child.kill("SIGKILL");
+  await exited(child);
+  return { line, runningAfter };
+}
+
+describe("a refusal waits until Terraform has read it", () => {
+  // go-plugin stops reading a plugin's stdout once it sees the process exit: a reason printed just
+  // before exit was sometimes lost on a busy machine ("Failed to read any lines from plugin's
+  // stdout", seen once in a loaded run of this suite). Terraform kills the plugin once it has read
+  // the line; until then, the refusing process waits (at most STARTUP_FAILURE_HOLD_MS).
+  test("the launcher, with no node on PATH", async () => {
+    const dir = shortTmp();
+    const launcher = writeProviderMirror(dir, { platforms: [currentPlatform()] }).directories[0]!;
+    const bin = join(dir, "empty-bin");
+    mkdirSync(bin);
+    const file = readdirSync(launcher).find((name) => name.startsWith("terraform-provider-"))!;
+    const { line, runningAfter } = await refusalLine(join(launcher, file), [], { PATH: bin });
+    expect(line).toMatch(/needs Node\.js >= 20, but 'node' was not found/);
+    expect(runningAfter).toBe(true);
+  });
+
+  test("the bundle, on a Node.js too old, started by Terraform", async () => {
+    const preload = join(shortTmp(), "pretend-node-18.cjs");
+    writeFileSync(
+      preload,
+      'Object.defineProperty(process, "versions", { value: { ...process.versions, node: "18.20.4" } });\n',
+    );
+    const { line, runningAfter } = await refusalLine(process.execPath, ["--require", preload, BUNDLE], {
+      ...process.env,
+      TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE_VALUE,
+      PLUGIN_PROTOCOL_VERSIONS: "6",
+    });
+    expect(line).toMatch(/needs Node\.js 20 or later; this is Node\.js 18\.20\.4/);
+    expect(runningAfter).toBe(true);
+  });
+
+  test("started by hand (no Terraform to wait for), the bundle exits at once", async () => {
+    const env = { ...process.env };
+    delete env.TF_PLUGIN_MAGIC_COOKIE;
+    const child = spawn(process.execPath, [BUNDLE], { env, stdio: ["ignore", "ignore", "pipe"] });
+    children.push(child);
+    const started = Date.now();
+    await exited(child);
+    expect(child.exitCode).toBe(1);
+    expect(Date.now() - started).toBeLessThan(STARTUP_FAILURE_HOLD_MS);
   });
 });
 
