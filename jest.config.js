@@ -20,17 +20,17 @@ module.exports = {
   // test/slow/ holds what is slow by nature (packing and installing the package, the cdktf CLI, the
   // CI workflow executed): `npm run test:slow` (jest.slow.config.js) runs it, and so does .ci/run.
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/slow/"],
+  // swc, not ts-jest: it only strips types (the typecheck is `npm run typecheck`'s job), and a fresh
+  // clone, as in CI, starts with a cold transform cache (Jest keys it by path): measured on 2 cores,
+  // the whole suite cold took 116 s of CPU with ts-jest and 105 s with swc (64.8 s -> 59.2 s of Jest
+  // time); warm, both about the same. Its CommonJS output defines exports as getters, which
+  // jest.spyOn cannot replace: mock a module with jest.mock instead (test/constructs.test.ts).
   transform: {
     "^.+\\.[cm]?[tj]s$": [
-      "ts-jest",
+      "@swc/jest",
       {
-        tsconfig: {
-          isolatedModules: true,
-          allowJs: true,
-          module: "commonjs",
-          moduleResolution: "bundler",
-          esModuleInterop: true,
-        },
+        jsc: { parser: { syntax: "typescript" }, target: "es2022" },
+        module: { type: "commonjs" },
       },
     ],
   },
@@ -46,8 +46,9 @@ module.exports = {
   // --coverage falls below them: they hold for the whole suite). Every source file counts, loaded or
   // not; what runs only inside the bundled provider process under Terraform (its gRPC server and
   // entry point) is not seen here, the resources are, through the fast tier. Set a little below
-  // what the whole suite measured (lines 91.1%, branches 80.8%), so a change that drops tests fails.
+  // what the whole suite measured (lines 92.1%, branches 82.4%, as swc's output is counted), so a
+  // change that drops tests fails.
   collectCoverageFrom: ["src/**/*.ts", "!src/**/*.d.ts"],
   coverageReporters: ["text-summary", "json-summary"],
-  coverageThreshold: { global: { lines: 89, branches: 78 } },
+  coverageThreshold: { global: { lines: 91, branches: 81 } },
 };

@@ -21,6 +21,27 @@ import {
 import * as mirror from "../src/mirror";
 import { useTestTmp } from "./helpers/test-tmp";
 
+// writeProviderMirror, observable: the real one by default; a test may stub it for one synth.
+// (A module mock, not jest.spyOn: the compiled module's exports are getters spyOn cannot replace.)
+jest.mock("../src/mirror", () => {
+  const actual = jest.requireActual("../src/mirror");
+  return { ...actual, writeProviderMirror: jest.fn(actual.writeProviderMirror) };
+});
+
+/** Runs `synth` with writeProviderMirror stubbed (no files), returning the directories it was given. */
+function withMirrorStubbed(synth: () => void): string[] {
+  const write = jest.mocked(mirror.writeProviderMirror);
+  write.mockClear();
+  write.mockReturnValue({ source: PROVIDER_SOURCE, version, directories: [] });
+  try {
+    synth();
+    return write.mock.calls.map(([dir]) => dir);
+  } finally {
+    write.mockReset();
+    write.mockImplementation(jest.requireActual("../src/mirror").writeProviderMirror);
+  }
+}
+
 Testing.setupJest();
 
 // Testing.app() makes a temp folder per app: kept in the project's ignored .tmp, and removed.
@@ -273,21 +294,13 @@ describe("GithubSecretsProvider", () => {
   });
 
   test("at synth time the mirror is written once into each stack's working directory", () => {
-    const spy = jest
-      .spyOn(mirror, "writeProviderMirror")
-      .mockReturnValue({ source: PROVIDER_SOURCE, version, directories: [] });
-    try {
-      const app = Testing.app();
-      const a = newStack(app, "a");
-      new GithubSecretsProvider(a, "github", {});
-      new GithubSecretsProvider(a, "second", { alias: "second" });
-      secret(newStack(app, "b"));
-      app.synth();
-      const dirs = spy.mock.calls.map(([dir]) => dir).sort();
-      expect(dirs).toEqual([join(app.outdir, "stacks", "a"), join(app.outdir, "stacks", "b")]);
-    } finally {
-      spy.mockRestore();
-    }
+    const app = Testing.app();
+    const a = newStack(app, "a");
+    new GithubSecretsProvider(a, "github", {});
+    new GithubSecretsProvider(a, "second", { alias: "second" });
+    secret(newStack(app, "b"));
+    const dirs = withMirrorStubbed(() => app.synth()).sort();
+    expect(dirs).toEqual([join(app.outdir, "stacks", "a"), join(app.outdir, "stacks", "b")]);
   });
 });
 
@@ -735,23 +748,16 @@ describe("SecretValue", () => {
   });
 
   test("warnings reach the manifest the cdktf CLI prints them from", () => {
-    const spy = jest
-      .spyOn(mirror, "writeProviderMirror")
-      .mockReturnValue({ source: PROVIDER_SOURCE, version, directories: [] });
-    try {
-      const app = Testing.app();
-      secret(newStack(app, "stack"), "db", { value: SecretValue.unsafePlainText("x") });
-      app.synth();
-      const manifest = JSON.parse(readFileSync(join(app.outdir, "manifest.json"), "utf8"));
-      expect(manifest.stacks.stack.annotations).toEqual([
-        expect.objectContaining({
-          constructPath: "stack/db",
-          level: "@cdktf/warn",
-          message: expect.stringContaining("unsafePlainText"),
-        }),
-      ]);
-    } finally {
-      spy.mockRestore();
-    }
+    const app = Testing.app();
+    secret(newStack(app, "stack"), "db", { value: SecretValue.unsafePlainText("x") });
+    withMirrorStubbed(() => app.synth());
+    const manifest = JSON.parse(readFileSync(join(app.outdir, "manifest.json"), "utf8"));
+    expect(manifest.stacks.stack.annotations).toEqual([
+      expect.objectContaining({
+        constructPath: "stack/db",
+        level: "@cdktf/warn",
+        message: expect.stringContaining("unsafePlainText"),
+      }),
+    ]);
   });
 });
