@@ -1,7 +1,10 @@
-// EnvironmentSecrets with the real terraform and the bundled provider against the emulator.
+// EnvironmentSecrets with the real terraform and the bundled provider against the emulator. In the
+// slow tier: a cross-check. The core suite proves what EnvironmentSecrets synthesizes
+// (test/environment-secrets.test.ts) and applies one with the real terraform
+// (test/exclusive.terraform.test.ts).
 import "cdktf/lib/testing/adapters/jest";
-import { EnvironmentSecrets, SecretNames, SecretValue } from "../src";
-import { useCdktfE2e } from "./helpers/cdktf-e2e";
+import { EnvironmentSecrets, SecretNames, SecretValue } from "../../src";
+import { useCdktfE2e } from "../helpers/cdktf-e2e";
 
 jest.setTimeout(120_000);
 
