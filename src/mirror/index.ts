@@ -87,12 +87,12 @@ function launcherScript(): string {
     `node_bin="\${${NODE_OVERRIDE_ENV}:-node}"`,
     // Terraform shows a plugin's stderr only under TF_LOG, but prints a stdout line that is not
     // the handshake as "Unrecognized remote plugin message: ...": the reason goes to both.
-    // Then wait before exiting, until Terraform kills it (at most 2 s): go-plugin stops reading a
+    // Then wait before exiting, until Terraform kills it (at most 5 s): go-plugin stops reading a
     // plugin's stdout once it sees the process exit, so a line written just before exit is
     // sometimes lost on a busy machine ("Failed to read any lines from plugin's stdout"). The
     // bundle waits the same way (src/provider/startup-failure.ts). `sleep` also by path: a PATH
     // without node may hold no coreutils either.
-    'fail() { echo "$1"; echo "$1" >&2; sleep 2 2>/dev/null || /bin/sleep 2 2>/dev/null; exit 1; }',
+    'fail() { echo "$1"; echo "$1" >&2; sleep 5 2>/dev/null || /bin/sleep 5 2>/dev/null; exit 1; }',
     'if ! command -v "$node_bin" >/dev/null 2>&1; then',
     `  fail "terraform-provider-ghsecrets needs Node.js >= ${MIN_NODE_MAJOR}, but '$node_bin' was not found. Install Node.js ${MIN_NODE_MAJOR} or later, or set ${NODE_OVERRIDE_ENV} to the node binary."`,
     "fi",

@@ -21,7 +21,7 @@ export function reportStartupFailure(message: string, startedByTerraform: boolea
  * of the reason. Terraform kills the plugin once it has read the line, which ends the wait early.
  * The mirror's launcher waits the same way (src/mirror).
  */
-export const STARTUP_FAILURE_HOLD_MS = 2000;
+export const STARTUP_FAILURE_HOLD_MS = 5000;
 
 /** Blocks this thread (nothing else may run: the process is refusing to start), then returns. */
 function holdForTerraform(): void {
