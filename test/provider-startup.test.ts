@@ -211,9 +211,15 @@ describe("a refusal waits until Terraform has read it", () => {
     const bin = join(dir, "empty-bin");
     mkdirSync(bin);
     const file = readdirSync(launcher).find((name) => name.startsWith("terraform-provider-"))!;
-    const { line, runningAfter } = await refusalLine(join(launcher, file), [], { PATH: bin });
-    expect(line).toMatch(/needs Node\.js >= 20, but 'node' was not found/);
-    expect(runningAfter).toBe(true);
+    const byTerraform = await refusalLine(join(launcher, file), [], {
+      PATH: bin,
+      TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE_VALUE,
+    });
+    expect(byTerraform.line).toMatch(/needs Node\.js >= 20, but 'node' was not found/);
+    expect(byTerraform.runningAfter).toBe(true);
+    // Started by hand: nobody to wait for.
+    const byHand = await refusalLine(join(launcher, file), [], { PATH: bin });
+    expect(byHand.runningAfter).toBe(false);
   });
 
   test("the bundle, on a Node.js too old, started by Terraform", async () => {

@@ -92,7 +92,12 @@ function launcherScript(): string {
     // sometimes lost on a busy machine ("Failed to read any lines from plugin's stdout"). The
     // bundle waits the same way (src/provider/startup-failure.ts). `sleep` also by path: a PATH
     // without node may hold no coreutils either.
-    'fail() { echo "$1"; echo "$1" >&2; sleep 5 2>/dev/null || /bin/sleep 5 2>/dev/null; exit 1; }',
+    // Started by hand (no go-plugin cookie), there is nobody to wait for.
+    "fail() {",
+    '  echo "$1"; echo "$1" >&2',
+    '  if [ -n "${TF_PLUGIN_MAGIC_COOKIE:-}" ]; then sleep 5 2>/dev/null || /bin/sleep 5 2>/dev/null; fi',
+    "  exit 1",
+    "}",
     'if ! command -v "$node_bin" >/dev/null 2>&1; then',
     `  fail "terraform-provider-ghsecrets needs Node.js >= ${MIN_NODE_MAJOR}, but '$node_bin' was not found. Install Node.js ${MIN_NODE_MAJOR} or later, or set ${NODE_OVERRIDE_ENV} to the node binary."`,
     "fi",
