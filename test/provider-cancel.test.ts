@@ -5,6 +5,7 @@
  */
 import { GithubEmulator } from "../src/testing";
 import { providerConfig, requireTerraform, TerraformDir } from "./helpers/terraform";
+import { until } from "./helpers/until";
 
 jest.setTimeout(120_000);
 
@@ -20,14 +21,6 @@ function groupAlive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function until(condition: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

@@ -15,6 +15,7 @@ import {
   type RunResult,
   TerraformDir,
 } from "../helpers/terraform";
+import { until } from "../helpers/until";
 
 jest.setTimeout(240_000);
 
@@ -26,14 +27,6 @@ const onWrites = { method: "PUT", route: SECRET_ROUTE };
 let emulator: GithubEmulator;
 let tf: TerraformDir;
 let version = 0;
-
-async function until(condition: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Provider processes started for this working directory. */
 const providerProcesses = () => providerProcessesIn(tf.dir);
